@@ -1,0 +1,15 @@
+# Build options, one place. Wedge options also decide which wedges the loader's registry lists.
+option(AFTERBURNER_BUILD_TESTS "Build the GoogleTest suites and the boot matrix" ON)
+option(AFTERBURNER_WEDGE_XEN "Link the Xen PV wedge into guests" ON)
+option(AFTERBURNER_WEDGE_KVM "Link the KVM wedge into guests" ON)
+option(AFTERBURNER_WEDGE_AKAROS "Link the Akaros vthread wedge into guests" ON)
+
+if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+  set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
+endif()
+set(CMAKE_CXX_STANDARD 17)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+set(CMAKE_C_STANDARD 11)
+set(CMAKE_C_STANDARD_REQUIRED ON)
+set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
