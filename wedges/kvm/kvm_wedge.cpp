@@ -1,0 +1,134 @@
+// kvm_wedge.cpp: the KVM wedge: detection, set-up and the per-op policy table.
+//
+// Under KVM the kernel runs in VMX/SVM guest mode, so almost every sensitive
+// instruction already does the right thing; what costs is the VM exit. The table
+// therefore puts the native instruction back (NATIVE) wherever the hardware
+// virtualizes it, and routes only the ops that can avoid exits to site calls:
+//   in/out/outs -> port_router.h (console batching, PIT from kvmclock, PIC masks,
+//                  io_delay dropped with KVM_FEATURE_NOP_IO_DELAY)
+//   cpuid       -> cpuid_cache.h (leaves that cannot change answered from memory)
+// hlt stays native (idling must exit), and so do rdmsr/wrmsr: no PV MSR replaces
+// what the samples use. PV EOI is not used: it retires local-APIC interrupts, and
+// the kernels this wedge runs take their timer through the 8259.
+//
+// Priority (detect()): 10 on a host with KVM's CPUID signature. The Akaros vthread
+// host shows the same signature plus leaf 0x40000100 "AKAROSINSIDE"; its wedge
+// returns more than 10 there and wins. 0 everywhere else (bare metal, TCG, Xen).
+#include "hardware.h"
+#include "kvm_interface.h"
+#include "kvmclock.h"
+#include "wedge_state.h"
+
+#include <afterburner/loader.h>
+#include <afterburner/wedge_abi.h>
+
+extern "C" {
+// site_entry.S. Declared as code bytes so their addresses are constant expressions.
+extern const char afterburner_kvm_entry_port_in[];
+extern const char afterburner_kvm_entry_port_out[];
+extern const char afterburner_kvm_entry_string_out[];
+extern const char afterburner_kvm_entry_cpuid[];
+extern const char afterburner_kvm_entry_unimplemented[];
+}
+
+namespace afterburner::kvm {
+namespace {
+
+constexpr int Priority = 10;
+constexpr uint64_t IdentityMappedLimit = 1ull << 32;
+
+PortRouter router;
+CpuidCache cache;
+PortHardware realHardware;
+alignas(64) volatile PvclockTimeInfo clockRecord;
+
+bool hasSignature(const CpuidResult &result) {
+  return result.ebx == SignatureEbx && result.ecx == SignatureEcx && result.edx == SignatureEdx;
+}
+
+uint64_t kvmclockNow() {
+  PvclockTimeInfo copy;
+  if (!pvclockSnapshot(clockRecord, copy))
+    return 0;
+  return pvclockNanoseconds(copy, hardware::readTimestamp());
+}
+
+// Registers clockRecord with KVM. The MSR takes a guest-PHYSICAL address; the wedge
+// only knows its virtual one, so kvmclock is used only where the two agree: code
+// linked below 4 GiB and entered by Multiboot, which the kernels identity-map (a
+// higher-half kernel keeps the PIT as it is rather than let KVM write elsewhere).
+bool enableKvmclock(const afterburner_boot_info *boot, uint32_t features) {
+  const uintptr_t address = reinterpret_cast<uintptr_t>(&clockRecord);
+  if (!boot || boot->entry_kind != AFTERBURNER_ENTRY_MULTIBOOT || address >= IdentityMappedLimit)
+    return false;
+  uint32_t msr = 0;
+  if (features & FeatureClocksource2)
+    msr = MsrSystemTimeNew;
+  else if (features & FeatureClocksource)
+    msr = MsrSystemTimeOld;
+  if (msr == 0)
+    return false;
+  hardware::writeMsr(msr, address | SystemTimeEnable);
+  PvclockTimeInfo copy;
+  if (pvclockSnapshot(clockRecord, copy) && copy.version != 0 && copy.tscToSystemMul != 0)
+    return true;
+  hardware::writeMsr(msr, 0);
+  return false;
+}
+
+int detect(const afterburner_boot_info *) {
+  return hasSignature(hardware::cpuid(SignatureLeaf, 0)) ? Priority : 0;
+}
+
+int init(const afterburner_boot_info *boot) {
+  // The two hypervisor leaves are read now anyway: they seed the cpuid cache.
+  const CpuidResult signature = hardware::cpuid(SignatureLeaf, 0);
+  if (!hasSignature(signature))
+    return 1;
+  cache.remember(SignatureLeaf, 0, signature);
+  const CpuidResult features = hardware::cpuid(FeaturesLeaf, 0);
+  cache.remember(FeaturesLeaf, 0, features);
+  realHardware.in = hardware::portIn;
+  realHardware.out = hardware::portOut;
+  realHardware.outBytes = hardware::portOutBytes;
+  realHardware.nowNanoseconds = enableKvmclock(boot, features.eax) ? kvmclockNow : nullptr;
+  router.reset(&realHardware, (features.eax & FeatureNopIoDelay) != 0);
+  return 0;
+}
+
+constexpr afterburner_op_entry native() { return {AFTERBURNER_POLICY_NATIVE, nullptr}; }
+constexpr afterburner_op_entry call(const char *entry) { return {AFTERBURNER_POLICY_CALL, entry}; }
+
+constexpr afterburner_wedge makeWedge() {
+  afterburner_wedge wedge{};
+  wedge.name = "kvm";
+  wedge.abi_version = AFTERBURNER_WEDGE_ABI_VERSION;
+  wedge.mode = 64;
+  wedge.detect = detect;
+  wedge.init = init;
+  wedge.unimplemented = afterburner_kvm_entry_unimplemented;
+  // Everything the hardware virtualizes runs as assembled.
+  for (unsigned op = 1; op < AFTERBURNER_OP_LIMIT; ++op)
+    wedge.ops[op] = native();
+  wedge.ops[AFTERBURNER_OP_in_imm] = call(afterburner_kvm_entry_port_in);
+  wedge.ops[AFTERBURNER_OP_in_dx] = call(afterburner_kvm_entry_port_in);
+  wedge.ops[AFTERBURNER_OP_out_imm] = call(afterburner_kvm_entry_port_out);
+  wedge.ops[AFTERBURNER_OP_out_dx] = call(afterburner_kvm_entry_port_out);
+  wedge.ops[AFTERBURNER_OP_outs] = call(afterburner_kvm_entry_string_out);
+  wedge.ops[AFTERBURNER_OP_cpuid] = call(afterburner_kvm_entry_cpuid);
+  return wedge;
+}
+
+} // namespace
+
+PortRouter &portRouter() { return router; }
+CpuidCache &cpuidCache() { return cache; }
+
+} // namespace afterburner::kvm
+
+extern "C" const afterburner_wedge afterburner_wedge_kvm = afterburner::kvm::makeWedge();
+
+// The table must be built at compile time: nothing runs static constructors in a guest.
+static_assert(afterburner::kvm::makeWedge().ops[AFTERBURNER_OP_cpuid].policy ==
+                  AFTERBURNER_POLICY_CALL,
+              "the KVM wedge table is a constant expression");
