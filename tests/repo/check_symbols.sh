@@ -14,7 +14,7 @@ for library in "$@"; do
     case " $allowlist " in *" $symbol "*) continue ;; esac
     echo "$(basename "$library"): undefined symbol '$symbol' is neither ours nor allowed"
     violations=$((violations + 1))
-  done < <(nm -u "$library" 2>/dev/null | awk '{print $NF}' | sort -u)
+  done < <(nm -u "$library" 2>/dev/null | awk '$1 == "U" || $1 == "w" {print $NF}' | sort -u)
 done
 [ "$violations" -eq 0 ] && { echo "freestanding symbols: ok ($# libraries)"; exit 0; }
 exit 1
