@@ -1,0 +1,320 @@
+// Assembler.cpp: the LLVM MC pipeline of afterburner-as, as named steps:
+// readInputs -> createTarget -> createContext -> createStreamer -> parse -> writeOutput.
+// Only what an assembler needs is created (no disassembler, no instruction printer).
+#include "afterburner/Assembler.h"
+
+#include "afterburner/AfterburnerDirectives.h"
+#include "afterburner/GnuDwarfDirectives.h"
+#include "afterburner/RewritingStreamer.h"
+#include "afterburner/SensitiveInstruction.h"
+
+#include "llvm/Config/llvm-config.h"
+#include "llvm/MC/MCAsmBackend.h"
+#include "llvm/MC/MCAsmInfo.h"
+#include "llvm/MC/MCCodeEmitter.h"
+#include "llvm/MC/MCContext.h"
+#include "llvm/MC/MCInstrInfo.h"
+#include "llvm/MC/MCObjectFileInfo.h"
+#include "llvm/MC/MCObjectWriter.h"
+#include "llvm/MC/MCParser/MCAsmParser.h"
+#include "llvm/MC/MCParser/MCTargetAsmParser.h"
+#include "llvm/MC/MCRegisterInfo.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/MCTargetOptions.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <set>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern "C" void LLVMInitializeX86TargetInfo();
+extern "C" void LLVMInitializeX86TargetMC();
+extern "C" void LLVMInitializeX86AsmParser();
+
+namespace afterburner {
+namespace {
+
+const char *const standardInputName = "{standard input}";
+
+// ---- diagnostics, GNU style: "file:line: Error: message" -------------------------------
+
+struct DiagnosticPrinter {
+  std::set<std::string> announcedFiles;
+
+  void print(const llvm::SMDiagnostic &diagnostic) {
+    const char *kind = "Error";
+    if (diagnostic.getKind() == llvm::SourceMgr::DK_Warning)
+      kind = "Warning";
+    else if (diagnostic.getKind() != llvm::SourceMgr::DK_Error)
+      kind = "Info";
+    std::string file = diagnostic.getFilename().str();
+    if (file.empty() || file == "<stdin>")
+      file = standardInputName;
+    // GNU as announces each file once before its messages.
+    if (announcedFiles.insert(file).second)
+      std::fprintf(stderr, "%s: Assembler messages:\n", file.c_str());
+    std::string message = diagnostic.getMessage().str();
+    if (diagnostic.getLineNo() > 0)
+      std::fprintf(stderr, "%s:%d: %s: %s\n", file.c_str(), diagnostic.getLineNo(), kind,
+                   message.c_str());
+    else
+      std::fprintf(stderr, "%s: %s: %s\n", file.c_str(), kind, message.c_str());
+  }
+};
+
+void printSourceDiagnostic(const llvm::SMDiagnostic &diagnostic, void *context) {
+  static_cast<DiagnosticPrinter *>(context)->print(diagnostic);
+}
+
+void reportToolError(const std::string &message) {
+  std::fprintf(stderr, "afterburner-as: Error: %s\n", message.c_str());
+}
+
+// ---- step 1: inputs --------------------------------------------------------------------
+
+// GNU as reads all inputs as one stream. Several inputs are joined with line markers, so
+// diagnostics still name the right file and line.
+std::unique_ptr<llvm::MemoryBuffer> readInputs(const std::vector<std::string> &inputs) {
+  std::vector<std::string> names = inputs.empty() ? std::vector<std::string>{"-"} : inputs;
+  std::string joined;
+  std::string singleName;
+  for (const std::string &name : names) {
+    auto buffer = name == "-" ? llvm::MemoryBuffer::getSTDIN() : llvm::MemoryBuffer::getFile(name);
+    if (!buffer) {
+      std::fprintf(stderr, "afterburner-as: Error: can't open %s for reading: %s\n", name.c_str(),
+                   buffer.getError().message().c_str());
+      return nullptr;
+    }
+    if (names.size() == 1)
+      return llvm::MemoryBuffer::getMemBufferCopy((*buffer)->getBuffer(),
+                                                  name == "-" ? standardInputName : name);
+    singleName = name == "-" ? standardInputName : name;
+    joined += "# 1 \"" + singleName + "\"\n";
+    joined += (*buffer)->getBuffer().str();
+    joined += "\n";
+  }
+  return llvm::MemoryBuffer::getMemBufferCopy(joined, names.front());
+}
+
+// ---- step 2: target --------------------------------------------------------------------
+
+std::string tripleFor(AssemblerMode mode) {
+  switch (mode) {
+  case AssemblerMode::Bits32: return "i386-pc-linux-gnu";
+  case AssemblerMode::X32: return "x86_64-pc-linux-gnux32";
+  case AssemblerMode::Bits64: break;
+  }
+  return "x86_64-pc-linux-gnu";
+}
+
+const llvm::Target *lookupTarget(const std::string &triple) {
+  LLVMInitializeX86TargetInfo();
+  LLVMInitializeX86TargetMC();
+  LLVMInitializeX86AsmParser();
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    reportToolError("no target for " + triple + ": " + error);
+  return target;
+}
+
+// ---- step 5: output --------------------------------------------------------------------
+
+bool writeAll(int descriptor, const char *data, size_t size) {
+  while (size > 0) {
+    ssize_t written = ::write(descriptor, data, size);
+    if (written < 0 && errno == EINTR)
+      continue;
+    if (written <= 0)
+      return false;
+    data += written;
+    size -= static_cast<size_t>(written);
+  }
+  return true;
+}
+
+// Writes the object so that a failure never leaves a partial file: a temporary file in the
+// output's directory, renamed into place. Non-regular outputs (/dev/null, pipes) are
+// written directly: renaming over them would replace the device.
+bool writeOutput(const std::string &path, llvm::StringRef bytes) {
+  struct stat existing;
+  if (::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    int descriptor = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    bool ok = descriptor >= 0 && writeAll(descriptor, bytes.data(), bytes.size());
+    if (descriptor >= 0)
+      ok = ::close(descriptor) == 0 && ok;
+    if (!ok)
+      reportToolError("can't write " + path + ": " + std::strerror(errno));
+    return ok;
+  }
+  std::string temporary = path + ".abas-XXXXXX";
+  int descriptor = ::mkstemp(temporary.data());
+  if (descriptor < 0) {
+    reportToolError("can't create " + path + ": " + std::strerror(errno));
+    return false;
+  }
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  bool ok = ::fchmod(descriptor, 0666 & ~mask) == 0 &&
+            writeAll(descriptor, bytes.data(), bytes.size());
+  ok = ::close(descriptor) == 0 && ok;
+  if (ok && ::rename(temporary.c_str(), path.c_str()) == 0)
+    return true;
+  reportToolError("can't write " + path + ": " + std::strerror(errno));
+  ::unlink(temporary.c_str());
+  return false;
+}
+
+// ---- the pipeline ----------------------------------------------------------------------
+
+class Assembler {
+public:
+  explicit Assembler(const AssemblerInvocation &invocation) : invocation(invocation) {}
+
+  int run() {
+    std::unique_ptr<llvm::MemoryBuffer> input = readInputs(invocation.Inputs);
+    if (!input)
+      return 1;
+    mainFileName = input->getBufferIdentifier().str();
+    mainFileText = input->getBuffer();
+    sourceManager.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+    sourceManager.setIncludeDirs(invocation.IncludeDirectories);
+    sourceManager.setDiagHandler(printSourceDiagnostic, &printer);
+    if (!createTarget() || !createContext() || !createStreamer())
+      return 1;
+    if (!parse())
+      return 1;
+    return writeOutput(invocation.Output, llvm::StringRef(object.data(), object.size())) ? 0 : 1;
+  }
+
+private:
+  bool createTarget();
+  bool createContext();
+  bool createStreamer();
+  bool parse();
+
+  const AssemblerInvocation &invocation;
+  DiagnosticPrinter printer;
+  llvm::SourceMgr sourceManager;
+  std::string mainFileName;
+  llvm::StringRef mainFileText;
+  std::string triple;
+  const llvm::Target *target = nullptr;
+  llvm::MCTargetOptions options;
+  std::unique_ptr<llvm::MCRegisterInfo> registerInfo;
+  std::unique_ptr<llvm::MCAsmInfo> asmInfo;
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget;
+  std::unique_ptr<llvm::MCInstrInfo> instructionInfo;
+  std::unique_ptr<llvm::MCContext> context;
+  std::unique_ptr<llvm::MCObjectFileInfo> objectFileInfo;
+  std::unique_ptr<SensitiveInstructionTable> table;
+  llvm::SmallVector<char, 0> object;
+  std::unique_ptr<llvm::raw_svector_ostream> objectStream;
+  std::unique_ptr<RewritingStreamer> streamer;
+};
+
+bool Assembler::createTarget() {
+  triple = tripleFor(invocation.Mode);
+  target = lookupTarget(triple);
+  if (!target)
+    return false;
+  options.MCFatalWarnings = invocation.FatalWarnings;
+  options.MCNoWarn = invocation.NoWarnings;
+  options.X86RelaxRelocations = invocation.RelaxRelocations;
+  options.MCRelaxAll = false;
+  registerInfo.reset(target->createMCRegInfo(triple));
+  asmInfo.reset(target->createMCAsmInfo(*registerInfo, triple, options));
+  subtarget.reset(target->createMCSubtargetInfo(triple, "", ""));
+  instructionInfo.reset(target->createMCInstrInfo());
+  return registerInfo && asmInfo && subtarget && instructionInfo;
+}
+
+bool Assembler::createContext() {
+  context = std::make_unique<llvm::MCContext>(llvm::Triple(triple), asmInfo.get(),
+                                              registerInfo.get(), subtarget.get(),
+                                              &sourceManager, &options);
+  context->setDiagnosticHandler([this](const llvm::SMDiagnostic &diagnostic, bool,
+                                       const llvm::SourceMgr &, std::vector<const llvm::MDNode *> &) {
+    printer.print(diagnostic);
+  });
+  objectFileInfo.reset(target->createMCObjectFileInfo(*context, /*PIC=*/false));
+  context->setObjectFileInfo(objectFileInfo.get());
+  context->setDwarfVersion(static_cast<uint16_t>(invocation.DwarfVersion));
+  llvm::SmallString<256> directory;
+  if (!llvm::sys::fs::current_path(directory))
+    context->setCompilationDir(directory);
+  if (invocation.GenerateDebugInfo) {
+    context->setGenDwarfForAssembly(true);
+    context->setDwarfDebugProducer("Afterburner as 0.1");
+    context->setGenDwarfRootFile(mainFileName, mainFileText);
+  }
+  return true;
+}
+
+bool Assembler::createStreamer() {
+  table = std::make_unique<SensitiveInstructionTable>(*instructionInfo, *registerInfo);
+  llvm::MCCodeEmitter *emitter = target->createMCCodeEmitter(*instructionInfo, *context);
+  llvm::MCAsmBackend *backend = target->createMCAsmBackend(*subtarget, *registerInfo, options);
+  if (!emitter || !backend) {
+    reportToolError("cannot create the x86 code emitter");
+    return false;
+  }
+  objectStream = std::make_unique<llvm::raw_svector_ostream>(object);
+  std::unique_ptr<llvm::MCObjectWriter> writer = backend->createObjectWriter(*objectStream);
+  streamer = std::make_unique<RewritingStreamer>(
+      *context, std::unique_ptr<llvm::MCAsmBackend>(backend), std::move(writer),
+      std::unique_ptr<llvm::MCCodeEmitter>(emitter), *table, *subtarget, invocation.SitesEnabled);
+  target->createNullTargetStreamer(*streamer);
+  streamer->initSections(invocation.NoExecStack, *subtarget);
+  return true;
+}
+
+bool Assembler::parse() {
+  std::unique_ptr<llvm::MCAsmParser> parser(
+      llvm::createMCAsmParser(sourceManager, *context, *streamer, *asmInfo));
+  std::unique_ptr<llvm::MCTargetAsmParser> targetParser(
+      target->createMCAsmParser(*subtarget, *parser, *instructionInfo, options));
+  if (!targetParser) {
+    reportToolError("cannot create the x86 assembly parser");
+    return false;
+  }
+  parser->setTargetParser(*targetParser);
+  GnuDwarfDirectives dwarfDirectives(*streamer);
+  dwarfDirectives.Initialize(*parser);
+  AfterburnerDirectives siteDirectives(*streamer);
+  siteDirectives.Initialize(*parser);
+  for (const SymbolDefinition &definition : invocation.Definitions)
+    context->setSymbolValue(*streamer, definition.Name, static_cast<uint64_t>(definition.Value));
+  // The notes are written after the last statement and before the object is finished
+  // (MCELFStreamer::finishImpl is final, so this is the hook).
+  bool failed = parser->Run(/*NoInitialTextSection=*/true, /*NoFinalize=*/true);
+  if (failed || context->hadError())
+    return false;
+  streamer->writeSiteNotes();
+  streamer->finish();
+  return !context->hadError();
+}
+
+} // namespace
+
+const char *versionBanner() {
+  return "GNU assembler (Afterburner 0.1; LLVM " LLVM_VERSION_STRING ") 2.40\n"
+         "afterburner-as is a drop-in replacement for GNU as built on LLVM MC; it records\n"
+         "virtualization-sensitive instructions as sites in .note.afterburner.\n"
+         "This assembler was configured for a target of `x86_64-linux-gnu'.\n";
+}
+
+int assemble(const AssemblerInvocation &invocation) { return Assembler(invocation).run(); }
+
+} // namespace afterburner

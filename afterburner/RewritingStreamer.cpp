@@ -1,0 +1,177 @@
+// RewritingStreamer.cpp: site creation at the streamer.
+#include "afterburner/RewritingStreamer.h"
+
+#include "afterburner/SiteRewriter.h"
+#include "afterburner/site_abi.h"
+
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/MC/MCAsmBackend.h"
+#include "llvm/MC/MCCodeEmitter.h"
+#include "llvm/MC/MCContext.h"
+#include "llvm/MC/MCFixup.h"
+#include "llvm/MC/MCFragment.h"
+#include "llvm/MC/MCInst.h"
+#include "llvm/MC/MCObjectWriter.h"
+#include "llvm/MC/MCSectionELF.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/TargetParser/Triple.h"
+
+namespace afterburner {
+namespace {
+
+unsigned featureBit(const llvm::MCSubtargetInfo &subtarget, llvm::StringRef name) {
+  for (const llvm::SubtargetFeatureKV &feature : subtarget.getAllProcessorFeatures())
+    if (name == feature.Key)
+      return feature.Value;
+  return ~0u;
+}
+
+} // namespace
+
+RewritingStreamer::RewritingStreamer(llvm::MCContext &context,
+                                     std::unique_ptr<llvm::MCAsmBackend> backend,
+                                     std::unique_ptr<llvm::MCObjectWriter> writer,
+                                     std::unique_ptr<llvm::MCCodeEmitter> emitter,
+                                     const SensitiveInstructionTable &table,
+                                     const llvm::MCSubtargetInfo &subtarget, bool sitesEnabled)
+    : MCELFStreamer(context, std::move(backend), std::move(writer), std::move(emitter)),
+      table(table), sitesEnabled(sitesEnabled) {
+  const llvm::Triple &triple = context.getTargetTriple();
+  x86_64Object = triple.getArch() == llvm::Triple::x86_64 &&
+                 triple.getEnvironment() != llvm::Triple::GNUX32;
+  mode16Bit = featureBit(subtarget, "16bit-mode");
+  mode32Bit = featureBit(subtarget, "32bit-mode");
+}
+
+unsigned RewritingStreamer::modeOf(const llvm::MCSubtargetInfo &subtarget) const {
+  const llvm::FeatureBitset &bits = subtarget.getFeatureBits();
+  if (mode16Bit != ~0u && bits.test(mode16Bit))
+    return 16;
+  if (mode32Bit != ~0u && bits.test(mode32Bit))
+    return 32;
+  return 64;
+}
+
+void RewritingStreamer::changeSection(llvm::MCSection *section, uint32_t subsection) {
+  MCELFStreamer::changeSection(section, subsection);
+  currentCount = &instructionCounts[section];
+  prefix = PendingPrefix();
+}
+
+void RewritingStreamer::emitInstruction(const llvm::MCInst &instruction,
+                                        const llvm::MCSubtargetInfo &subtarget) {
+  if (currentCount)
+    ++*currentCount;
+  const OpcodeRow *row = sitesEnabled && regionEnabled ? table.lookup(instruction.getOpcode())
+                                                       : nullptr;
+  if (!row) {
+    prefix.Start = nullptr;
+    MCELFStreamer::emitInstruction(instruction, subtarget);
+    return;
+  }
+  if (row->Shape == OperandShape::Prefix) {
+    emitPrefix(instruction, subtarget);
+    return;
+  }
+  SensitiveInstruction fields = table.classify(instruction, *row);
+  if (!fields.Op || !opExistsInMode(fields.Op, modeOf(subtarget))) {
+    prefix.Start = nullptr;
+    MCELFStreamer::emitInstruction(instruction, subtarget);
+    return;
+  }
+  emitSite(instruction, subtarget, fields);
+}
+
+bool RewritingStreamer::prefixAdjoins(llvm::MCFragment *fragment, size_t offset) const {
+  return prefix.Start && prefix.Fragment == fragment && prefix.End == offset;
+}
+
+// Position of the end of the current data fragment, or {fragment, 0} for another kind.
+static std::pair<llvm::MCFragment *, size_t> currentPosition(llvm::MCFragment *fragment) {
+  if (auto *data = llvm::dyn_cast_or_null<llvm::MCDataFragment>(fragment))
+    return {fragment, data->getContents().size()};
+  return {fragment, 0};
+}
+
+void RewritingStreamer::emitPrefix(const llvm::MCInst &instruction,
+                                   const llvm::MCSubtargetInfo &subtarget) {
+  llvm::MCSymbol *start = getContext().createTempSymbol();
+  emitLabel(start);
+  auto [before, beforeSize] = currentPosition(getCurrentFragment());
+  MCELFStreamer::emitInstruction(instruction, subtarget);
+  auto *data = llvm::dyn_cast_or_null<llvm::MCDataFragment>(getCurrentFragment());
+  prefix = PendingPrefix();
+  if (!data)
+    return;
+  size_t begin = data == before ? beforeSize : 0;
+  prefix.Start = start;
+  prefix.Fragment = data;
+  prefix.End = data->getContents().size();
+  prefix.Bytes.assign(data->getContents().begin() + begin, data->getContents().end());
+}
+
+void RewritingStreamer::emitSite(const llvm::MCInst &instruction,
+                                 const llvm::MCSubtargetInfo &subtarget,
+                                 const SensitiveInstruction &fields) {
+  auto [before, beforeSize] = currentPosition(getCurrentFragment());
+  bool withPrefix = prefixAdjoins(before, beforeSize);
+  llvm::MCSymbol *start = withPrefix ? prefix.Start : getContext().createTempSymbol();
+  if (!withPrefix) {
+    emitLabel(start);
+    std::tie(before, beforeSize) = currentPosition(getCurrentFragment());
+  }
+  MCELFStreamer::emitInstruction(instruction, subtarget);
+
+  // A site is never relaxed: its instruction must have gone into a data fragment as
+  // plain bytes, so that the padding below follows it directly.
+  auto *data = llvm::dyn_cast_or_null<llvm::MCDataFragment>(getCurrentFragment());
+  if (!data) {
+    getContext().reportError(instruction.getLoc(),
+                             "sensitive instruction would be relaxed; cannot make a site");
+    return;
+  }
+  size_t begin = data == before ? beforeSize : 0;
+  std::string bytes = withPrefix ? prefix.Bytes : std::string();
+  bytes.append(data->getContents().begin() + begin, data->getContents().end());
+  prefix = PendingPrefix();
+
+  unsigned mode = modeOf(subtarget);
+  SiteRecord record;
+  record.Start = start;
+  record.Section = llvm::cast<llvm::MCSectionELF>(getCurrentSectionOnly());
+  record.Fields = fields;
+  record.InstructionLength = static_cast<uint8_t>(bytes.size());
+  record.SiteLength = static_cast<uint8_t>(siteLength(fields.Op, bytes.size()));
+  record.Mode = static_cast<uint8_t>(mode);
+  record.Flags = sectionFlags(record.Section->getName());
+  LegacyPrefixes prefixes = scanLegacyPrefixes(llvm::ArrayRef<char>(bytes.data(), bytes.size()));
+  record.Segment = prefixes.Segment;
+  bool stringOp = fields.Op == AFTERBURNER_OP_ins || fields.Op == AFTERBURNER_OP_outs;
+  if (stringOp && prefixes.Repeat)
+    record.Flags |= AFTERBURNER_SITE_FLAG_REP;
+
+  std::string padding;
+  appendCanonicalPadding(padding, record.SiteLength - record.InstructionLength, mode);
+  if (!padding.empty())
+    emitBytes(padding);
+  records.push_back(record);
+}
+
+void RewritingStreamer::emitAbsoluteDisplacement(const llvm::MCExpr *value, bool signExtended) {
+  if (!signExtended) {
+    emitValue(value, 4);
+    return;
+  }
+  llvm::MCDataFragment *data = getOrCreateDataFragment();
+  auto kind = static_cast<llvm::MCFixupKind>(llvm::FirstLiteralRelocationKind +
+                                             llvm::ELF::R_X86_64_32S);
+  data->getFixups().push_back(llvm::MCFixup::create(data->getContents().size(), value, kind));
+  data->getContents().resize(data->getContents().size() + 4);
+}
+
+void RewritingStreamer::writeSiteNotes() {
+  if (!records.empty())
+    SiteNoteWriter(*this).write(records);
+}
+
+} // namespace afterburner

@@ -1,0 +1,69 @@
+// RewritingStreamer.h: the ELF object streamer that turns every sensitive instruction into
+// a site. Sites are made here, where instructions reach the streamer after macro expansion,
+// so .macro, .rept, .irp and ALTERNATIVE strings are all covered.
+#pragma once
+
+#include "afterburner/SensitiveInstruction.h"
+#include "afterburner/SiteNoteWriter.h"
+
+#include <unordered_map>
+#include "llvm/MC/MCELFStreamer.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace afterburner {
+
+class RewritingStreamer : public llvm::MCELFStreamer {
+public:
+  RewritingStreamer(llvm::MCContext &context, std::unique_ptr<llvm::MCAsmBackend> backend,
+                    std::unique_ptr<llvm::MCObjectWriter> writer,
+                    std::unique_ptr<llvm::MCCodeEmitter> emitter,
+                    const SensitiveInstructionTable &table, const llvm::MCSubtargetInfo &subtarget,
+                    bool sitesEnabled);
+
+  void emitInstruction(const llvm::MCInst &instruction,
+                       const llvm::MCSubtargetInfo &subtarget) override;
+  void changeSection(llvm::MCSection *section, uint32_t subsection) override;
+  // Writes .note.afterburner; call once the input is consumed, before finish().
+  void writeSiteNotes();
+
+  // .afterburner_off / .afterburner_on; without effect under --no-sites.
+  void setRegionEnabled(bool enabled) { regionEnabled = enabled; }
+  // Instructions emitted so far into the current section (for GNU .loc view numbers).
+  uint64_t instructionsInCurrentSection() const { return currentCount ? *currentCount : 0; }
+  const std::vector<SiteRecord> &sites() const { return records; }
+
+  // For SiteNoteWriter: a 4-byte field with an absolute, sign-extended relocation
+  // (R_X86_64_32S) in 64-bit code of an x86-64 object, else a plain 4-byte value.
+  void emitAbsoluteDisplacement(const llvm::MCExpr *value, bool signExtended);
+  bool isX86_64Object() const { return x86_64Object; }
+
+private:
+  struct PendingPrefix {
+    llvm::MCSymbol *Start = nullptr;
+    llvm::MCFragment *Fragment = nullptr;
+    size_t End = 0;
+    std::string Bytes;
+  };
+
+  unsigned modeOf(const llvm::MCSubtargetInfo &subtarget) const;
+  void emitPrefix(const llvm::MCInst &instruction, const llvm::MCSubtargetInfo &subtarget);
+  void emitSite(const llvm::MCInst &instruction, const llvm::MCSubtargetInfo &subtarget,
+                const SensitiveInstruction &fields);
+  bool prefixAdjoins(llvm::MCFragment *fragment, size_t offset) const;
+
+  const SensitiveInstructionTable &table;
+  bool sitesEnabled;
+  bool regionEnabled = true;
+  bool x86_64Object;
+  unsigned mode16Bit = ~0u, mode32Bit = ~0u;
+  PendingPrefix prefix;
+  std::vector<SiteRecord> records;
+  // Node-based: currentCount stays valid when other sections are added.
+  std::unordered_map<const llvm::MCSection *, uint64_t> instructionCounts;
+  uint64_t *currentCount = nullptr;
+};
+
+} // namespace afterburner
