@@ -14,22 +14,16 @@
 // Priority (detect()): 10 on a host with KVM's CPUID signature. The Akaros vthread
 // host shows the same signature plus leaf 0x40000100 "AKAROSINSIDE"; its wedge
 // returns more than 10 there and wins. 0 everywhere else (bare metal, TCG, Xen).
+#include "entries.h"
 #include "hardware.h"
 #include "kvm_interface.h"
 #include "kvmclock.h"
 #include "wedge_state.h"
 
+#include <afterburner/common/entry.h>
+#include <afterburner/common/wedge_table.h>
 #include <afterburner/loader.h>
 #include <afterburner/wedge_abi.h>
-
-extern "C" {
-// site_entry.S. Declared as code bytes so their addresses are constant expressions.
-extern const char afterburner_kvm_entry_port_in[];
-extern const char afterburner_kvm_entry_port_out[];
-extern const char afterburner_kvm_entry_string_out[];
-extern const char afterburner_kvm_entry_cpuid[];
-extern const char afterburner_kvm_entry_unimplemented[];
-}
 
 namespace afterburner::kvm {
 namespace {
@@ -93,30 +87,9 @@ int init(const afterburner_boot_info *boot) {
   realHardware.outBytes = hardware::portOutBytes;
   realHardware.nowNanoseconds = enableKvmclock(boot, features.eax) ? kvmclockNow : nullptr;
   router.reset(&realHardware, (features.eax & FeatureNopIoDelay) != 0);
+  if (boot)
+    afterburner_common_set_console(boot->console_write); // the unimplemented message
   return 0;
-}
-
-constexpr afterburner_op_entry native() { return {AFTERBURNER_POLICY_NATIVE, nullptr}; }
-constexpr afterburner_op_entry call(const char *entry) { return {AFTERBURNER_POLICY_CALL, entry}; }
-
-constexpr afterburner_wedge makeWedge() {
-  afterburner_wedge wedge{};
-  wedge.name = "kvm";
-  wedge.abi_version = AFTERBURNER_WEDGE_ABI_VERSION;
-  wedge.mode = 64;
-  wedge.detect = detect;
-  wedge.init = init;
-  wedge.unimplemented = afterburner_kvm_entry_unimplemented;
-  // Everything the hardware virtualizes runs as assembled.
-  for (unsigned op = 1; op < AFTERBURNER_OP_LIMIT; ++op)
-    wedge.ops[op] = native();
-  wedge.ops[AFTERBURNER_OP_in_imm] = call(afterburner_kvm_entry_port_in);
-  wedge.ops[AFTERBURNER_OP_in_dx] = call(afterburner_kvm_entry_port_in);
-  wedge.ops[AFTERBURNER_OP_out_imm] = call(afterburner_kvm_entry_port_out);
-  wedge.ops[AFTERBURNER_OP_out_dx] = call(afterburner_kvm_entry_port_out);
-  wedge.ops[AFTERBURNER_OP_outs] = call(afterburner_kvm_entry_string_out);
-  wedge.ops[AFTERBURNER_OP_cpuid] = call(afterburner_kvm_entry_cpuid);
-  return wedge;
 }
 
 } // namespace
@@ -126,9 +99,36 @@ CpuidCache &cpuidCache() { return cache; }
 
 } // namespace afterburner::kvm
 
-extern "C" const afterburner_wedge afterburner_wedge_kvm = afterburner::kvm::makeWedge();
+// The site handlers: wedges/common trampolines around entries.cpp. Their entry
+// symbols are local to this object, so the table must be built here.
+AFTERBURNER_SITE_HANDLER(kvmPortInEntry, frame, site) { afterburner::kvm::portIn(*frame, *site); }
+AFTERBURNER_SITE_HANDLER(kvmPortOutEntry, frame, site) { afterburner::kvm::portOut(*frame, *site); }
+AFTERBURNER_SITE_HANDLER(kvmStringOutEntry, frame, site) {
+  afterburner::kvm::stringOut(*frame, *site);
+}
+AFTERBURNER_SITE_HANDLER(kvmCpuidEntry, frame, site) { afterburner::kvm::cpuid(*frame); }
 
-// The table must be built at compile time: nothing runs static constructors in a guest.
-static_assert(afterburner::kvm::makeWedge().ops[AFTERBURNER_OP_cpuid].policy ==
-                  AFTERBURNER_POLICY_CALL,
-              "the KVM wedge table is a constant expression");
+namespace afterburner::kvm {
+namespace {
+
+// Everything the hardware virtualizes runs as assembled; the ops that can avoid
+// exits become site calls. Ops that are NATIVE: cli, sti, pushf, popf, hlt,
+// mov cr/dr, descriptor-table and segment ops, rdmsr/wrmsr, rdtsc, invlpg, iret,
+// swapgs, ins (input has nothing to batch), ...
+constexpr afterburner_wedge makeKvmWedge() {
+  return common::WedgeBuilder("kvm", detect, init)
+      .allNative()
+      .call(AFTERBURNER_OP_in_imm, kvmPortInEntry)
+      .call(AFTERBURNER_OP_in_dx, kvmPortInEntry)
+      .call(AFTERBURNER_OP_out_imm, kvmPortOutEntry)
+      .call(AFTERBURNER_OP_out_dx, kvmPortOutEntry)
+      .call(AFTERBURNER_OP_outs, kvmStringOutEntry)
+      .call(AFTERBURNER_OP_cpuid, kvmCpuidEntry)
+      .table();
+}
+
+} // namespace
+} // namespace afterburner::kvm
+
+// extern "C" constexpr: C linkage, external, constant-initialized (no constructor).
+extern "C" constexpr afterburner_wedge afterburner_wedge_kvm = afterburner::kvm::makeKvmWedge();
