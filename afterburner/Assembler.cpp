@@ -51,6 +51,7 @@ const char *const standardInputName = "{standard input}";
 
 struct DiagnosticPrinter {
   std::set<std::string> announcedFiles;
+  std::string mainFileName = standardInputName;
 
   void print(const llvm::SMDiagnostic &diagnostic) {
     const char *kind = "Error";
@@ -59,7 +60,9 @@ struct DiagnosticPrinter {
     else if (diagnostic.getKind() != llvm::SourceMgr::DK_Error)
       kind = "Info";
     std::string file = diagnostic.getFilename().str();
-    if (file.empty() || file == "<stdin>")
+    if (file.empty() || file == "<unknown>")
+      file = mainFileName;
+    if (file == "<stdin>")
       file = standardInputName;
     // GNU as announces each file once before its messages.
     if (announcedFiles.insert(file).second)
@@ -105,6 +108,21 @@ std::unique_ptr<llvm::MemoryBuffer> readInputs(const std::vector<std::string> &i
     joined += "\n";
   }
   return llvm::MemoryBuffer::getMemBufferCopy(joined, names.front());
+}
+
+// Whether a source carries its own line information (compiler output with .file N / .loc).
+// GNU as then ignores -g; deciding before parsing keeps the line table clean.
+bool hasOwnLineInformation(llvm::StringRef text) {
+  for (size_t at = text.find(".loc"); at != llvm::StringRef::npos; at = text.find(".loc", at + 4))
+    if (at + 4 < text.size() && (text[at + 4] == ' ' || text[at + 4] == '\t'))
+      return true;
+  for (size_t at = text.find(".file"); at != llvm::StringRef::npos;
+       at = text.find(".file", at + 5)) {
+    llvm::StringRef rest = text.substr(at + 5).ltrim(" \t");
+    if (!rest.empty() && rest.front() >= '0' && rest.front() <= '9')
+      return true;
+  }
+  return false;
 }
 
 // ---- step 2: target --------------------------------------------------------------------
@@ -187,6 +205,7 @@ public:
     if (!input)
       return 1;
     mainFileName = input->getBufferIdentifier().str();
+    printer.mainFileName = mainFileName;
     mainFileText = input->getBuffer();
     sourceManager.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
     sourceManager.setIncludeDirs(invocation.IncludeDirectories);
@@ -254,7 +273,7 @@ bool Assembler::createContext() {
   llvm::SmallString<256> directory;
   if (!llvm::sys::fs::current_path(directory))
     context->setCompilationDir(directory);
-  if (invocation.GenerateDebugInfo) {
+  if (invocation.GenerateDebugInfo && !hasOwnLineInformation(mainFileText)) {
     context->setGenDwarfForAssembly(true);
     context->setDwarfDebugProducer("Afterburner as 0.1");
     context->setGenDwarfRootFile(mainFileName, mainFileText);
@@ -301,8 +320,7 @@ bool Assembler::parse() {
   bool failed = parser->Run(/*NoInitialTextSection=*/true, /*NoFinalize=*/true);
   if (failed || context->hadError())
     return false;
-  streamer->writeSiteNotes();
-  streamer->finish();
+  streamer->finishObject();
   return !context->hadError();
 }
 

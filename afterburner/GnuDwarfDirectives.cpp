@@ -91,6 +91,7 @@ bool GnuDwarfDirectives::parseFile(llvm::StringRef, llvm::SMLoc location) {
   if (context.getGenDwarfForAssembly()) {
     context.getMCDwarfLineTable(0).resetFileTable();
     context.setGenDwarfForAssembly(false);
+    context.setGenDwarfFileNumber(0);
   }
   if (number == 0) {
     if (context.getDwarfVersion() < 5)

@@ -11,6 +11,7 @@
 #include "llvm/MC/MCFixup.h"
 #include "llvm/MC/MCFragment.h"
 #include "llvm/MC/MCInst.h"
+#include "llvm/MC/MCObjectFileInfo.h"
 #include "llvm/MC/MCObjectWriter.h"
 #include "llvm/MC/MCSectionELF.h"
 #include "llvm/MC/MCSubtargetInfo.h"
@@ -169,9 +170,37 @@ void RewritingStreamer::emitAbsoluteDisplacement(const llvm::MCExpr *value, bool
   data->getContents().resize(data->getContents().size() + 4);
 }
 
-void RewritingStreamer::writeSiteNotes() {
+uint64_t RewritingStreamer::sectionSize(const llvm::MCSection *section) const {
+  uint64_t size = 0;
+  for (const llvm::MCFragment &fragment : *section)
+    if (const auto *data = llvm::dyn_cast<llvm::MCDataFragment>(&fragment))
+      size += data->getContents().size();
+  return size;
+}
+
+void RewritingStreamer::finishObject() {
   if (!records.empty())
     SiteNoteWriter(*this).write(records);
+  llvm::MCSection *lineStrings = getContext().getObjectFileInfo()->getDwarfLineStrSection();
+  if (lineStrings && lineStrings->curFragList() && getContext().getDwarfVersion() >= 5)
+    lineStringBase = sectionSize(lineStrings);
+  finish();
+  lineStringBase = 0;
+}
+
+void RewritingStreamer::emitValueImpl(const llvm::MCExpr *value, unsigned size,
+                                      llvm::SMLoc location) {
+  if (lineStringBase) // a line-table string reference: section start + offset
+    if (const auto *sum = llvm::dyn_cast<llvm::MCBinaryExpr>(value))
+      if (const auto *start = llvm::dyn_cast<llvm::MCSymbolRefExpr>(sum->getLHS()))
+        if (const auto *offset = llvm::dyn_cast<llvm::MCConstantExpr>(sum->getRHS()))
+          if (sum->getOpcode() == llvm::MCBinaryExpr::Add &&
+              &start->getSymbol() ==
+                  getContext().getObjectFileInfo()->getDwarfLineStrSection()->getBeginSymbol())
+            value = llvm::MCBinaryExpr::createAdd(
+                start, llvm::MCConstantExpr::create(offset->getValue() + lineStringBase, getContext()),
+                getContext());
+  MCELFStreamer::emitValueImpl(value, size, location);
 }
 
 } // namespace afterburner

@@ -26,8 +26,9 @@ public:
   void emitInstruction(const llvm::MCInst &instruction,
                        const llvm::MCSubtargetInfo &subtarget) override;
   void changeSection(llvm::MCSection *section, uint32_t subsection) override;
-  // Writes .note.afterburner; call once the input is consumed, before finish().
-  void writeSiteNotes();
+  // Writes .note.afterburner and finishes the object; call once the input is consumed.
+  void finishObject();
+  void emitValueImpl(const llvm::MCExpr *value, unsigned size, llvm::SMLoc location) override;
 
   // .afterburner_off / .afterburner_on; without effect under --no-sites.
   void setRegionEnabled(bool enabled) { regionEnabled = enabled; }
@@ -53,6 +54,7 @@ private:
   void emitSite(const llvm::MCInst &instruction, const llvm::MCSubtargetInfo &subtarget,
                 const SensitiveInstruction &fields);
   bool prefixAdjoins(llvm::MCFragment *fragment, size_t offset) const;
+  uint64_t sectionSize(const llvm::MCSection *section) const;
 
   const SensitiveInstructionTable &table;
   bool sitesEnabled;
@@ -64,6 +66,10 @@ private:
   // Node-based: currentCount stays valid when other sections are added.
   std::unordered_map<const llvm::MCSection *, uint64_t> instructionCounts;
   uint64_t *currentCount = nullptr;
+  // Bytes the source itself put into .debug_line_str (GCC's DWARF 5 strings). LLVM appends
+  // its line-table strings after them but computes their offsets from the section start;
+  // references are shifted by this amount while the object is finished.
+  uint64_t lineStringBase = 0;
 };
 
 } // namespace afterburner
