@@ -1,0 +1,90 @@
+// io.cpp: port I/O sites (in/out, immediate and dx forms). The devices the kernel drives
+// are modelled here (COM1's 16550, the PIT, the 8259s); port 0x80 (the classic I/O delay)
+// does nothing; everything else, isa-debug-exit included, is done for real: dom0 has
+// PHYSDEVOP_set_iopl, so Xen emulates the instruction and performs the access.
+#include "hypercall.h"
+#include "uart_model.h"
+#include "xen_wedge_internal.h"
+
+#include "../common/pit_pic_model.h"
+
+namespace afterburner::xen {
+namespace {
+
+using wedge::PicModel;
+using wedge::PitModel;
+
+constexpr uint16_t DelayPort = 0x80;
+constexpr uint16_t DebugExitPort = 0xf4;
+
+UartModel uart(consolePut);
+
+uint32_t nativeIn(uint16_t port, unsigned width) {
+  uint32_t value = 0;
+  if (width == 1)
+    asm volatile("inb %w1, %b0" : "=a"(value) : "Nd"(port));
+  else if (width == 2)
+    asm volatile("inw %w1, %w0" : "=a"(value) : "Nd"(port));
+  else
+    asm volatile("inl %w1, %0" : "=a"(value) : "Nd"(port));
+  return value;
+}
+
+void nativeOut(uint16_t port, uint32_t value, unsigned width) {
+  if (width == 1)
+    asm volatile("outb %b0, %w1" ::"a"(value), "Nd"(port));
+  else if (width == 2)
+    asm volatile("outw %w0, %w1" ::"a"(value), "Nd"(port));
+  else
+    asm volatile("outl %0, %w1" ::"a"(value), "Nd"(port));
+}
+
+void portWrite(uint16_t port, uint32_t value, unsigned width) {
+  if (UartModel::ownsPort(port))
+    return uart.write(port, uint8_t(value));
+  if (PitModel::ownsPort(port))
+    return pitWrite(port, uint8_t(value));
+  if (PicModel::ownsPort(port))
+    return picWrite(port, uint8_t(value));
+  if (port == DelayPort)
+    return;
+  if (port == DebugExitPort)
+    consoleFlush(); // QEMU exits on this write: the console must be out first
+  nativeOut(port, value, width);
+}
+
+uint32_t portRead(uint16_t port, unsigned width) {
+  if (UartModel::ownsPort(port))
+    return uart.read(port);
+  if (PitModel::ownsPort(port))
+    return pitRead(port);
+  if (PicModel::ownsPort(port))
+    return picRead(port);
+  if (port == DelayPort)
+    return 0xff;
+  return nativeIn(port, width);
+}
+
+} // namespace
+
+void ioInitialize() {
+  // Dom0 with virtual IOPL 1: Xen emulates the port accesses the wedge passes through.
+  physdev_set_iopl_t iopl{1};
+  physdevOp(PHYSDEVOP_set_iopl, &iopl);
+}
+
+} // namespace afterburner::xen
+
+using namespace afterburner::xen;
+
+extern "C" void afterburner_xen_handle_io(SiteFrame *frame, const afterburner_site *site) {
+  const bool immediate =
+      site->op == AFTERBURNER_OP_in_imm || site->op == AFTERBURNER_OP_out_imm;
+  const uint16_t port = immediate ? site->immediate : uint16_t(frame->rdx);
+  const unsigned width = site->operand_width ? site->operand_width : 1;
+  if (site->op == AFTERBURNER_OP_out_imm || site->op == AFTERBURNER_OP_out_dx) {
+    portWrite(port, uint32_t(frame->rax), width);
+    return;
+  }
+  writeRegister(*frame, AFTERBURNER_REG_RAX, portRead(port, width), width);
+}

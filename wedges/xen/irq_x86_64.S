@@ -1,0 +1,379 @@
+/*
+ * irq_x86_64.S: the wedge's code that must be assembly: the inline templates the loader
+ * copies into interrupt-flag and cpuid sites, the flag-preserving entries they call, the
+ * iret/sysret/far-return entries, Xen's event and failsafe callbacks, the per-vector
+ * trap stubs, and the site-call trampoline that turns a C++ handler into a CALL entry.
+ *
+ * The virtual interrupt flag is vcpu_info[0].evtchn_upcall_mask (1 = interrupts off) at
+ * afterburner_xen_shared_page + 1; evtchn_upcall_pending is at + 0. A PV kernel always
+ * runs with the real IF set, so the templates never need it.
+ *
+ * Everything here follows wedge_abi.h's site-call convention: only the instruction's own
+ * effects; arithmetic flags preserved unless the instruction defines them.
+ */
+#include <xen/xen.h>
+
+#define PENDING afterburner_xen_shared_page
+#define MASK afterburner_xen_shared_page + 1
+
+/* ---- Inline templates (struct afterburner_inline_code in irq.cpp) -------------------- */
+
+  .section .text.afterburner_xen_templates, "ax"
+/* cli: movb $1, mask(%rip): flag-free, 7 bytes; rel32 at 2. */
+  .globl afterburner_xen_cli_template
+afterburner_xen_cli_template:
+  movb $1, MASK(%rip)
+.Lcli_end:
+  .if .Lcli_end - afterburner_xen_cli_template != 7
+  .error "cli template must be 7 bytes"
+  .endif
+
+/* sti: movb $0, mask(%rip); call the pending check: 12 bytes; rel32 at 2 and 8. */
+  .globl afterburner_xen_sti_template
+afterburner_xen_sti_template:
+  movb $0, MASK(%rip)
+  call afterburner_xen_sti_check
+.Lsti_end:
+  .if .Lsti_end - afterburner_xen_sti_template != 12
+  .error "sti template must be 12 bytes"
+  .endif
+
+/* pushf: the real pushfq (arithmetic flags), then fix IF in the image: 6 bytes; rel32 at 2. */
+  .globl afterburner_xen_pushf_template
+afterburner_xen_pushf_template:
+  pushfq
+  call afterburner_xen_pushf_fixup
+.Lpushf_end:
+  .if .Lpushf_end - afterburner_xen_pushf_template != 6
+  .error "pushf template must be 6 bytes"
+  .endif
+
+/* cpuid through Xen's forced-emulation prefix: Xen applies the PV CPUID policy. */
+  .globl afterburner_xen_cpuid_template
+afterburner_xen_cpuid_template:
+  ud2
+  .ascii "xen"
+  cpuid
+.Lcpuid_end:
+  .if .Lcpuid_end - afterburner_xen_cpuid_template != 7
+  .error "cpuid template must be 7 bytes"
+  .endif
+
+/* swapgs: nothing; Xen switches the GS bases on kernel/user transitions. */
+  .globl afterburner_xen_nothing_template
+afterburner_xen_nothing_template:
+  nop
+
+/* ---- Flag-preserving entries -------------------------------------------------------- */
+
+  .text
+/* After sti: deliver what became pending while masked. jrcxz tests without flags. */
+  .globl afterburner_xen_sti_check
+  .type afterburner_xen_sti_check, @function
+afterburner_xen_sti_check:
+  pushq %rcx
+  movzbl PENDING(%rip), %ecx
+  jrcxz 1f
+  call afterburner_xen_force_upcall
+1:
+  popq %rcx
+  ret
+  .size afterburner_xen_sti_check, . - afterburner_xen_sti_check
+
+/*
+ * Any hypercall returns through Xen's check for pending events, which delivers the
+ * upcall now that the mask is clear. Preserves every register and the flags.
+ */
+  .globl afterburner_xen_force_upcall
+  .type afterburner_xen_force_upcall, @function
+afterburner_xen_force_upcall:
+  pushfq
+  pushq %rax
+  pushq %rcx
+  pushq %rdx
+  pushq %rsi
+  pushq %rdi
+  pushq %r8
+  pushq %r10
+  pushq %r11
+  xorl %edi, %edi /* XENVER_version */
+  xorl %esi, %esi
+  call afterburner_xen_hypercall_page + __HYPERVISOR_xen_version * 32
+  popq %r11
+  popq %r10
+  popq %r8
+  popq %rdi
+  popq %rsi
+  popq %rdx
+  popq %rcx
+  popq %rax
+  popfq
+  ret
+  .size afterburner_xen_force_upcall, . - afterburner_xen_force_upcall
+
+/*
+ * After the template's real pushfq: (%rsp) = return, 8(%rsp) = the image with the real
+ * IF (always set). Subtract 0x200 when masked: a table lookup and lea, no flags touched.
+ */
+  .globl afterburner_xen_pushf_fixup
+  .type afterburner_xen_pushf_fixup, @function
+afterburner_xen_pushf_fixup:
+  pushq %rax
+  pushq %rcx
+  movzbl MASK(%rip), %ecx
+  leaq afterburner_xen_if_adjust(%rip), %rax
+  movq (%rax, %rcx, 8), %rcx
+  movq 24(%rsp), %rax
+  leaq (%rax, %rcx), %rax
+  movq %rax, 24(%rsp)
+  popq %rcx
+  popq %rax
+  ret
+  .size afterburner_xen_pushf_fixup, . - afterburner_xen_pushf_fixup
+
+/*
+ * popf (CALL form): (%rsp) = R, 8(%rsp) = the image popf pops. Sets the mask from the
+ * image's IF, forces a pending upcall when that unmasks, loads the loadable flags for
+ * real, and continues at R + 7 with the image popped, as popfq would.
+ */
+  .globl afterburner_xen_popf_entry
+  .type afterburner_xen_popf_entry, @function
+afterburner_xen_popf_entry:
+  pushq %rax
+  pushq %rcx
+  movq 24(%rsp), %rax            /* the image */
+  movq 16(%rsp), %rcx            /* R */
+  addq $7, %rcx                  /* flags are ours until the final popfq */
+  movq %rcx, 24(%rsp)            /* the image's slot becomes the return address */
+  movq %rax, %rcx
+  andq $0x0cd7, %rcx             /* CF, bit 1, PF, AF, ZF, SF, DF, OF */
+  orq $0x200, %rcx               /* the real IF stays set */
+  movq %rcx, 16(%rsp)            /* R's slot becomes what popfq loads */
+  shrq $9, %rax
+  andl $1, %eax
+  xorl $1, %eax                  /* mask = !IF; ZF set when unmasking */
+  movb %al, MASK(%rip)
+  jnz 1f
+  cmpb $0, PENDING(%rip)
+  je 1f
+  call afterburner_xen_force_upcall
+1:
+  popq %rcx
+  popq %rax
+  popfq
+  ret
+  .size afterburner_xen_popf_entry, . - afterburner_xen_popf_entry
+
+/*
+ * Far return (lretq, CALL form): (%rsp) = R, then rip and cs. The kernel reloads %cs
+ * after lgdt this way; under Xen the flat selectors stay, so only the jump remains.
+ */
+  .globl afterburner_xen_far_ret_entry
+  .type afterburner_xen_far_ret_entry, @function
+afterburner_xen_far_ret_entry:
+  leaq 8(%rsp), %rsp             /* drop R: rip, cs */
+  pushq %rax
+  movq 8(%rsp), %rax
+  movq %rax, 16(%rsp)            /* rip over cs */
+  popq %rax
+  leaq 8(%rsp), %rsp
+  ret
+  .size afterburner_xen_far_ret_entry, . - afterburner_xen_far_ret_entry
+
+/*
+ * iretq (JUMP): (%rsp) = rip, cs, rflags, rsp, ss. A frame whose cs has RPL 0 returns to
+ * the kernel: Xen clears the RPL of kernel-mode frames it builds, and the kernel's own
+ * selectors have RPL 0. That return stays in the guest: restore the mask from the frame's
+ * IF, deliver what is pending, and iretq on Xen's flat ring-3 selectors. Anything else
+ * goes to user mode through HYPERVISOR_iret.
+ */
+  .globl afterburner_xen_iret_entry
+  .type afterburner_xen_iret_entry, @function
+afterburner_xen_iret_entry:
+  testb $3, 8(%rsp)
+  jnz .Liret_to_user
+  movq $FLAT_KERNEL_CS64, 8(%rsp)
+  movq $FLAT_KERNEL_SS64, 32(%rsp)
+  testl $0x200, 16(%rsp)
+  jz .Liret_masked
+  movb $0, MASK(%rip)
+  cmpb $0, PENDING(%rip)
+  je 1f
+  call afterburner_xen_force_upcall
+1:
+  iretq
+.Liret_masked:
+  movb $1, MASK(%rip)
+  iretq
+.Liret_to_user:
+  movq $FLAT_USER_CS64, 8(%rsp)
+  movq $FLAT_USER_SS64, 32(%rsp)
+  pushq $0                       /* iret_context.flags */
+  jmp afterburner_xen_hypercall_page + __HYPERVISOR_iret * 32
+  .size afterburner_xen_iret_entry, . - afterburner_xen_iret_entry
+
+/*
+ * sysretq (JUMP): rcx = user rip, r11 = user rflags, rsp = user rsp. HYPERVISOR_iret with
+ * VGCF_in_syscall, from the wedge's own small stack (one vCPU).
+ */
+  .globl afterburner_xen_sysret_entry
+  .type afterburner_xen_sysret_entry, @function
+afterburner_xen_sysret_entry:
+  movq %rsp, afterburner_xen_sysret_user_stack(%rip)
+  leaq afterburner_xen_sysret_stack_top(%rip), %rsp
+  pushq $FLAT_USER_SS64
+  pushq afterburner_xen_sysret_user_stack(%rip)
+  pushq %r11
+  pushq $FLAT_USER_CS64
+  pushq %rcx
+  pushq $VGCF_in_syscall
+  jmp afterburner_xen_hypercall_page + __HYPERVISOR_iret * 32
+  .size afterburner_xen_sysret_entry, . - afterburner_xen_sysret_entry
+
+/* ---- Xen callbacks ------------------------------------------------------------------ */
+
+.macro PUSH_GENERAL
+  pushq %rax
+  pushq %rbx
+  pushq %rcx
+  pushq %rdx
+  pushq %rbp
+  pushq %rsi
+  pushq %rdi
+  pushq %r8
+  pushq %r9
+  pushq %r10
+  pushq %r11
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+.endm
+
+.macro POP_GENERAL
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %r11
+  popq %r10
+  popq %r9
+  popq %r8
+  popq %rdi
+  popq %rsi
+  popq %rbp
+  popq %rdx
+  popq %rcx
+  popq %rbx
+  popq %rax
+.endm
+
+/*
+ * The event upcall (CALLBACKTYPE_event). Xen entered with events masked and pushed rcx
+ * and r11 above a hardware-like frame. Popping them leaves exactly the frame an interrupt
+ * gate would have built, so the kernel's own handler can run on it and return with its
+ * iretq site. afterburner_xen_on_event() turns pending event channels into 8259 requests
+ * and returns the kernel's handler for the vector to deliver, or 0.
+ */
+  .globl afterburner_xen_event_entry
+  .type afterburner_xen_event_entry, @function
+afterburner_xen_event_entry:
+  popq %rcx
+  popq %r11
+  PUSH_GENERAL
+  cld
+  movq %rsp, %rbx
+  andq $-16, %rsp
+  call afterburner_xen_on_event
+  movq %rbx, %rsp
+  testq %rax, %rax
+  jz 1f
+  movq %rax, afterburner_xen_delivery_target(%rip) /* events stay masked: no nesting */
+  POP_GENERAL
+  jmp *afterburner_xen_delivery_target(%rip)
+1:
+  POP_GENERAL
+  jmp afterburner_xen_iret_entry
+  .size afterburner_xen_event_entry, . - afterburner_xen_event_entry
+
+/* The failsafe callback: Xen could not load the kernel's segments on a return. */
+  .globl afterburner_xen_failsafe_entry
+  .type afterburner_xen_failsafe_entry, @function
+afterburner_xen_failsafe_entry:
+  andq $-16, %rsp
+  call afterburner_xen_on_failsafe
+1:
+  jmp 1b
+  .size afterburner_xen_failsafe_entry, . - afterburner_xen_failsafe_entry
+
+/*
+ * Trap stubs, 16 bytes each: Xen's trap table points vector v at stub v, which drops the
+ * rcx/r11 Xen pushed and jumps to the kernel's gate handler for v (descriptors.cpp fills
+ * afterburner_xen_gate_handlers from the kernel's IDT on lidt).
+ */
+  .balign 16
+  .globl afterburner_xen_trap_stubs
+afterburner_xen_trap_stubs:
+  .set vector, 0
+  .rept 256
+  .balign 16
+  popq %rcx
+  popq %r11
+  jmp *afterburner_xen_gate_handlers + 8 * vector(%rip)
+  .set vector, vector + 1
+  .endr
+
+/* ---- The site-call trampoline ------------------------------------------------------- */
+
+/*
+ * AFTERBURNER_XEN_SITE_ENTRY name, handler: a CALL entry that saves every general
+ * register and the flags as a SiteFrame (site_frame.h), calls
+ * handler(SiteFrame *, const afterburner_site *) on a 16-byte aligned stack, and returns
+ * to R with whatever the handler left in the frame.
+ */
+.macro AFTERBURNER_XEN_SITE_ENTRY name, handler
+  .globl \name
+  .type \name, @function
+\name:
+  PUSH_GENERAL
+  pushfq
+  cld
+  movq %rsp, %rdi
+  movq 128(%rsp), %rsi           /* R */
+  movslq 3(%rsi), %rax           /* the record reference in the nopl after the call */
+  leaq 3(%rsi, %rax), %rsi
+  movq %rsp, %rbx
+  andq $-16, %rsp
+  call \handler
+  movq %rbx, %rsp
+  popfq
+  POP_GENERAL
+  ret
+  .size \name, . - \name
+.endm
+
+  AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_io, afterburner_xen_handle_io
+  AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_cpu, afterburner_xen_handle_cpu
+  AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_mmu, afterburner_xen_handle_mmu
+  AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_descriptor, afterburner_xen_handle_descriptor
+  AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_unimplemented, afterburner_xen_handle_unimplemented
+
+  .section .rodata
+  .balign 8
+afterburner_xen_if_adjust:
+  .quad 0, -0x200
+
+  .bss
+  .balign 8
+  .globl afterburner_xen_gate_handlers
+afterburner_xen_gate_handlers:
+  .skip 8 * 256
+afterburner_xen_delivery_target:
+  .skip 8
+afterburner_xen_sysret_user_stack:
+  .skip 8
+  .balign 16
+  .skip 256
+afterburner_xen_sysret_stack_top:
+
+  .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,55 @@
+// uart_model.cpp: the polled 16550 (see uart_model.h).
+#include "uart_model.h"
+
+namespace afterburner::xen {
+
+void UartModel::write(uint16_t port, uint8_t value) {
+  switch (port - Base) {
+  case 0:
+    if (divisorLatch())
+      divisor = uint16_t((divisor & 0xff00) | value);
+    else
+      transmit(char(value));
+    return;
+  case 1:
+    if (divisorLatch())
+      divisor = uint16_t((divisor & 0x00ff) | value << 8);
+    else
+      interruptEnable = value;
+    return;
+  case 3:
+    lineControl = value;
+    return;
+  case 4:
+    modemControl = value;
+    return;
+  case 7:
+    scratch = value;
+    return;
+  default: // FIFO control, line and modem status: nothing to keep
+    return;
+  }
+}
+
+uint8_t UartModel::read(uint16_t port) const {
+  switch (port - Base) {
+  case 0:
+    return divisorLatch() ? uint8_t(divisor) : 0; // no input
+  case 1:
+    return divisorLatch() ? uint8_t(divisor >> 8) : interruptEnable;
+  case 2:
+    return 0xc1; // no interrupt pending, FIFOs enabled
+  case 3:
+    return lineControl;
+  case 4:
+    return modemControl;
+  case 5:
+    return LineStatusIdle;
+  case 6:
+    return 0xb0; // DCD, DSR, CTS
+  default:
+    return scratch;
+  }
+}
+
+} // namespace afterburner::xen
