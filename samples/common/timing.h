@@ -1,0 +1,63 @@
+// timing.h: the arithmetic of TSC calibration and per-op costs. Pure, header-only, so the
+// hosted tests check it (tests/samples/TimingTest.cpp).
+#pragma once
+
+#include <stdint.h>
+
+namespace kernel::timing {
+
+// The PIT's input clock: 105/88 MHz (NTSC colour burst / 3).
+constexpr uint64_t PitHz = 1193182;
+
+// PIT reload value for a periodic rate in hertz, clamped to the counter's 16 bits
+// (0 programs 65536).
+constexpr uint32_t pitDivisor(uint32_t hertz) {
+  if (hertz == 0)
+    return 0x10000;
+  uint64_t divisor = (PitHz + hertz / 2) / hertz;
+  if (divisor < 1)
+    return 1;
+  return divisor > 0x10000 ? 0x10000 : (uint32_t)divisor;
+}
+
+// TSC frequency from a window of pitTicks PIT input cycles that took tscCycles.
+constexpr uint64_t tscHzFromPit(uint64_t tscCycles, uint64_t pitTicks) {
+  if (pitTicks == 0)
+    return 0;
+  // tscCycles * PitHz overflows only beyond 1.5e13 cycles (hours): split to be safe.
+  return tscCycles / pitTicks * PitHz + tscCycles % pitTicks * PitHz / pitTicks;
+}
+
+// Cycles per operation: (measured - baseline) / iterations, never below zero.
+constexpr uint64_t cyclesPerOp(uint64_t measured, uint64_t baseline, uint64_t iterations) {
+  if (iterations == 0 || measured <= baseline)
+    return 0;
+  return (measured - baseline) / iterations;
+}
+
+// The median of count values (sorts them in place; the upper median for an even count).
+inline uint64_t median(uint64_t *values, unsigned count) {
+  if (count == 0)
+    return 0;
+  for (unsigned sorted = 1; sorted < count; ++sorted)
+    for (unsigned index = sorted; index > 0 && values[index - 1] > values[index]; --index) {
+      uint64_t swap = values[index];
+      values[index] = values[index - 1];
+      values[index - 1] = swap;
+    }
+  return values[count / 2];
+}
+
+// Nanoseconds for a cycle count at hz (0 when hz is unknown).
+constexpr uint64_t cyclesToNanoseconds(uint64_t cycles, uint64_t hz) {
+  if (hz == 0)
+    return 0;
+  return cycles / hz * 1000000000u + cycles % hz * 1000000000u / hz;
+}
+
+// Cycles in a number of microseconds at hz.
+constexpr uint64_t microsecondsToCycles(uint64_t microseconds, uint64_t hz) {
+  return hz / 1000000u * microseconds + hz % 1000000u * microseconds / 1000000u;
+}
+
+} // namespace kernel::timing
