@@ -1,0 +1,355 @@
+// Tests for loader/patcher.cpp: the bytes written for every op under every policy.
+#include "harness.h"
+#include "patcher.h"
+#include "site_table.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <set>
+
+namespace afterburner::loader {
+namespace {
+
+using testing::TestImage;
+
+int32_t load32(const std::vector<uint8_t> &bytes, size_t offset) {
+  int32_t value;
+  std::memcpy(&value, bytes.data() + offset, sizeof value);
+  return value;
+}
+
+// A test wedge whose entries are addresses in the image's data area.
+struct TestWedge {
+  afterburner_wedge wedge{};
+  uintptr_t entry;
+  uintptr_t unimplemented;
+
+  explicit TestWedge(TestImage &image) {
+    entry = image.placeData(std::vector<uint8_t>(16, 0xc3));
+    unimplemented = image.placeData(std::vector<uint8_t>(16, 0xf4));
+    wedge.name = "test";
+    wedge.abi_version = AFTERBURNER_WEDGE_ABI_VERSION;
+    wedge.mode = 64;
+    wedge.unimplemented = reinterpret_cast<const void *>(unimplemented);
+  }
+  void set(unsigned op, uint8_t policy, uintptr_t target) {
+    wedge.ops[op] = {policy, reinterpret_cast<const void *>(target)};
+  }
+  void setAll(uint8_t policy, uintptr_t target) {
+    for (unsigned op = 1; op < AFTERBURNER_OP_LIMIT; ++op)
+      set(op, policy, target);
+  }
+};
+
+struct Patched {
+  SiteTable table;
+  std::vector<SiteEntry> entries = std::vector<SiteEntry>(256);
+  PatchCounts counts;
+  Diagnostics diagnostics;
+};
+
+std::unique_ptr<Patched> patch(TestImage &image, const afterburner_wedge *wedge,
+                               bool writeSites = true, bool markPrepatched = false) {
+  auto result = std::make_unique<Patched>();
+  result->table.entries = result->entries.data();
+  result->table.capacity = result->entries.size();
+  const NoteStream stream = image.notes();
+  SiteTableInput input;
+  input.map = image.map();
+  input.text = image.text();
+  input.streams = &stream;
+  input.streamCount = 1;
+  collectSites(input, result->table, result->diagnostics);
+  PatchOptions options;
+  options.map = image.map();
+  options.wedge = wedge;
+  options.writeSites = writeSites;
+  options.markPrepatched = markPrepatched;
+  testing::resetTextWriteLog();
+  patchSites(options, result->table, result->counts, result->diagnostics);
+  return result;
+}
+
+void expectCallForm(TestImage &image, uintptr_t site, uint8_t length, uintptr_t target,
+                    uintptr_t recordAddress) {
+  const auto bytes = image.read(site, length);
+  ASSERT_EQ(bytes[0], AFTERBURNER_CALL_OPCODE);
+  EXPECT_EQ(site + 5 + load32(bytes, 1), target);
+  EXPECT_EQ(bytes[5], 0x0f);
+  EXPECT_EQ(bytes[6], 0x1f);
+  EXPECT_EQ(bytes[7], 0x80);
+  // afterburner_record_of_call's arithmetic, on image addresses: (R + 3) + disp32.
+  EXPECT_EQ(site + 5 + 3 + load32(bytes, 8), recordAddress);
+  const auto padding = testing::canonicalNops(length - 12);
+  EXPECT_TRUE(std::equal(padding.begin(), padding.end(), bytes.begin() + 12));
+}
+
+class EveryOpPatch : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(EveryOpPatch, CallPolicyWritesTheCallForm) {
+  const unsigned op = GetParam();
+  if (testing::sampleMode(op) != 64)
+    GTEST_SKIP() << "legacy-only op: a 64-bit wedge leaves it native";
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
+  uintptr_t recordAddress;
+  const auto instruction = testing::sampleInstruction(op);
+  const uintptr_t site = image.addSite(op, instruction, 16, 64, &recordAddress);
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.patched, 1u) << result->diagnostics.text();
+  expectCallForm(image, site, 16, wedge.entry, recordAddress);
+  ASSERT_EQ(testing::textWriteLog().writes.size(), 1u);
+  EXPECT_EQ(testing::textWriteLog().writes[0].length, 16u);
+}
+
+TEST_P(EveryOpPatch, UnimplementedCallsTheUnimplementedEntry) {
+  const unsigned op = GetParam();
+  if (testing::sampleMode(op) != 64)
+    GTEST_SKIP();
+  TestImage image;
+  TestWedge wedge(image);
+  uintptr_t recordAddress;
+  const uintptr_t site = image.addSite(op, testing::sampleInstruction(op), 12, 64, &recordAddress);
+  if (op <= AFTERBURNER_OP_popf)
+    GTEST_SKIP() << "interrupt-flag ops need 16 bytes";
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.patched, 1u);
+  expectCallForm(image, site, 12, wedge.unimplemented, recordAddress);
+}
+
+TEST_P(EveryOpPatch, NativeLeavesTheSiteAlone) {
+  const unsigned op = GetParam();
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.setAll(AFTERBURNER_POLICY_NATIVE, 0);
+  const auto instruction = testing::sampleInstruction(op);
+  const uintptr_t site = image.addSite(op, instruction, 16, testing::sampleMode(op));
+  const auto before = image.read(site, 16);
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.native, 1u);
+  EXPECT_EQ(image.read(site, 16), before);
+  EXPECT_TRUE(testing::textWriteLog().writes.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Patcher, EveryOpPatch,
+                         ::testing::Range(1u, unsigned(AFTERBURNER_OP_LIMIT)));
+
+TEST(Patcher, JumpPolicyWritesAJumpForNoReturnOps) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.set(AFTERBURNER_OP_iret, AFTERBURNER_POLICY_JUMP, wedge.entry);
+  const uintptr_t site = image.addSite(AFTERBURNER_OP_iret, {0x48, 0xcf}, 12);
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.patched, 1u);
+  const auto bytes = image.read(site, 12);
+  EXPECT_EQ(bytes[0], AFTERBURNER_JUMP_OPCODE);
+  EXPECT_EQ(site + 5 + load32(bytes, 1), wedge.entry);
+  const auto padding = testing::canonicalNops(7);
+  EXPECT_TRUE(std::equal(padding.begin(), padding.end(), bytes.begin() + 5));
+}
+
+TEST(Patcher, JumpPolicyForAReturningOpFails) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.set(AFTERBURNER_OP_cli, AFTERBURNER_POLICY_JUMP, wedge.entry);
+  const uintptr_t site = image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
+  const auto before = image.read(site, 16);
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.failed, 1u);
+  EXPECT_EQ(image.read(site, 16), before);
+  EXPECT_NE(std::string(result->diagnostics.text()).find("JUMP policy"), std::string::npos);
+}
+
+// Inline code: `mov %gs:rel32(%rip)`-style template with one rel32 to data outside it.
+TEST(Patcher, InlineCodeIsCopiedAndItsRel32FollowsIt) {
+  TestImage image;
+  TestWedge wedge(image);
+  const uintptr_t variable = image.placeData(std::vector<uint8_t>(8, 0));
+  // movb $0, rel32(%rip): c6 05 <rel32> 00 ; rel32 relative to the end (offset 7).
+  std::vector<uint8_t> code = {0xc6, 0x05, 0, 0, 0, 0, 0x00};
+  const uintptr_t codeAddress = image.placeData(code);
+  const int32_t fromTemplate = static_cast<int32_t>(variable - (codeAddress + 7) + 1);
+  // The field is relative to the field's own instruction end; the loader only shifts it.
+  std::memcpy(image.at(codeAddress + 2), &fromTemplate, 4);
+  afterburner_inline_code descriptor = {};
+  descriptor.bytes = reinterpret_cast<const uint8_t *>(codeAddress);
+  descriptor.length = 7;
+  descriptor.relative_count = 1;
+  descriptor.relative_offsets[0] = 2;
+  std::vector<uint8_t> descriptorBytes(sizeof descriptor);
+  std::memcpy(descriptorBytes.data(), &descriptor, sizeof descriptor);
+  const uintptr_t descriptorAddress = image.placeData(descriptorBytes);
+  wedge.set(AFTERBURNER_OP_cli, AFTERBURNER_POLICY_INLINE, descriptorAddress);
+
+  const uintptr_t site = image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
+  auto result = patch(image, &wedge.wedge);
+  ASSERT_EQ(result->counts.patched, 1u) << result->diagnostics.text();
+  const auto bytes = image.read(site, 16);
+  EXPECT_EQ(bytes[0], 0xc6);
+  EXPECT_EQ(bytes[1], 0x05);
+  EXPECT_EQ(site + 7 + load32(bytes, 2), variable + 1);
+  const auto padding = testing::canonicalNops(9);
+  EXPECT_TRUE(std::equal(padding.begin(), padding.end(), bytes.begin() + 7));
+}
+
+TEST(Patcher, InlineCodeLongerThanTheMinimumFails) {
+  TestImage image;
+  TestWedge wedge(image);
+  const uintptr_t codeAddress = image.placeData(std::vector<uint8_t>(20, 0x90));
+  afterburner_inline_code descriptor = {};
+  descriptor.bytes = reinterpret_cast<const uint8_t *>(codeAddress);
+  descriptor.length = 17;
+  std::vector<uint8_t> descriptorBytes(sizeof descriptor);
+  std::memcpy(descriptorBytes.data(), &descriptor, sizeof descriptor);
+  wedge.set(AFTERBURNER_OP_cli, AFTERBURNER_POLICY_INLINE, image.placeData(descriptorBytes));
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 20);
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.failed, 1u);
+}
+
+TEST(Patcher, InlineRel32OutsideTheCodeFails) {
+  TestImage image;
+  TestWedge wedge(image);
+  const uintptr_t codeAddress = image.placeData(std::vector<uint8_t>(8, 0x90));
+  afterburner_inline_code descriptor = {};
+  descriptor.bytes = reinterpret_cast<const uint8_t *>(codeAddress);
+  descriptor.length = 6;
+  descriptor.relative_count = 1;
+  descriptor.relative_offsets[0] = 4;
+  std::vector<uint8_t> descriptorBytes(sizeof descriptor);
+  std::memcpy(descriptorBytes.data(), &descriptor, sizeof descriptor);
+  wedge.set(AFTERBURNER_OP_sti, AFTERBURNER_POLICY_INLINE, image.placeData(descriptorBytes));
+  image.addSite(AFTERBURNER_OP_sti, {0xfb}, 16);
+  EXPECT_EQ(patch(image, &wedge.wedge)->counts.failed, 1u);
+}
+
+TEST(Patcher, OtherModesStayNative) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16, 32);
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16, 16);
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.native, 2u);
+  EXPECT_TRUE(testing::textWriteLog().writes.empty());
+}
+
+TEST(Patcher, CopiedSectionSitesAreNeverPatchedInPlace) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16, 64, nullptr, AFTERBURNER_SITE_FLAG_COPIED_SECTION);
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.native, 1u);
+  EXPECT_TRUE(testing::textWriteLog().writes.empty());
+}
+
+TEST(Patcher, BareMetalWritesNothing) {
+  TestImage image;
+  for (unsigned op = 1; op < AFTERBURNER_OP_LIMIT; ++op)
+    image.addSite(op, testing::sampleInstruction(op), 16, testing::sampleMode(op));
+  auto result = patch(image, nullptr);
+  EXPECT_EQ(result->counts.native, unsigned(AFTERBURNER_OP_COUNT));
+  EXPECT_EQ(result->counts.patched, 0u);
+  EXPECT_TRUE(testing::textWriteLog().writes.empty());
+}
+
+TEST(Patcher, NoPatchingWritesNothing) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
+  auto result = patch(image, &wedge.wedge, false);
+  EXPECT_EQ(result->counts.native, 1u);
+  EXPECT_TRUE(testing::textWriteLog().writes.empty());
+}
+
+TEST(Patcher, EverySiteIsWrittenExactlyOnce) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
+  for (int round = 0; round < 3; ++round) {
+    for (unsigned op = 1; op < AFTERBURNER_OP_LIMIT; ++op) {
+      if (testing::sampleMode(op) == 64)
+        image.addSite(op, testing::sampleInstruction(op), 16, 64);
+    }
+  }
+  auto result = patch(image, &wedge.wedge);
+  const auto &writes = testing::textWriteLog().writes;
+  std::set<const uint8_t *> destinations;
+  for (const auto &write : writes)
+    destinations.insert(write.destination);
+  EXPECT_EQ(writes.size(), result->counts.patched);
+  EXPECT_EQ(destinations.size(), writes.size());
+  EXPECT_EQ(result->counts.patched, 3u * (AFTERBURNER_OP_COUNT - 1));
+}
+
+TEST(Patcher, OfflinePatchingMarksRecordsPrepatched) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.set(AFTERBURNER_OP_cli, AFTERBURNER_POLICY_CALL, wedge.entry);
+  uintptr_t patchedRecord;
+  uintptr_t nativeRecord;
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16, 64, &patchedRecord);
+  wedge.set(AFTERBURNER_OP_sti, AFTERBURNER_POLICY_NATIVE, 0);
+  image.addSite(AFTERBURNER_OP_sti, {0xfb}, 16, 64, &nativeRecord);
+  patch(image, &wedge.wedge, true, true);
+  EXPECT_EQ(image.at(patchedRecord)[9], AFTERBURNER_SITE_FLAG_PREPATCHED);
+  EXPECT_EQ(image.at(nativeRecord)[9], 0);
+}
+
+TEST(Patcher, PrepatchedSitesAreLeftAndCounted) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
+  afterburner_site record = TestImage::record(AFTERBURNER_OP_cli, 16, 1);
+  PatchOptions options;
+  options.map = image.map();
+  options.wedge = &wedge.wedge;
+  record.flags = AFTERBURNER_SITE_FLAG_PREPATCHED;
+  uint8_t code[maximumSiteLength];
+  Diagnostics diagnostics;
+  EXPECT_EQ(planSite(options, record, image.textStart(), image.notesStart(), code, diagnostics),
+            SiteAction::Prepatched);
+}
+
+TEST(Patcher, TargetsOutOfRel32ReachFail) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.set(AFTERBURNER_OP_cli, AFTERBURNER_POLICY_CALL, uintptr_t(0x7fff00000000));
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.failed, 1u);
+  EXPECT_NE(std::string(result->diagnostics.text()).find("rel32"), std::string::npos);
+}
+
+TEST(Patcher, UnknownPolicyFails) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.set(AFTERBURNER_OP_cli, 9, wedge.entry);
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
+  EXPECT_EQ(patch(image, &wedge.wedge)->counts.failed, 1u);
+}
+
+TEST(Patcher, MissingCallTargetFails) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.set(AFTERBURNER_OP_cli, AFTERBURNER_POLICY_CALL, 0);
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
+  EXPECT_EQ(patch(image, &wedge.wedge)->counts.failed, 1u);
+}
+
+TEST(Patcher, PerOpSiteCounts) {
+  TestImage image;
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
+  image.addSite(AFTERBURNER_OP_hlt, {0xf4}, 12);
+  auto result = patch(image, nullptr);
+  EXPECT_EQ(result->counts.opSites[AFTERBURNER_OP_cli], 2u);
+  EXPECT_EQ(result->counts.opSites[AFTERBURNER_OP_hlt], 1u);
+}
+
+} // namespace
+} // namespace afterburner::loader
