@@ -41,17 +41,11 @@ function(afterburner_install_libraries out)
   set(${out} ${installed} PARENT_SCOPE)
 endfunction()
 
+# afterburner-as and its `gcc -B` shim (libexec/afterburner/shim/as) are installed by
+# afterburner/CMakeLists.txt; the `afterburner` tool is installed here.
 function(afterburner_install_tools)
-  foreach(tool afterburner afterburner-as)
-    if(TARGET ${tool})
-      install(TARGETS ${tool} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-    endif()
-  endforeach()
-  # The `gcc -B` shim directory (an `as` that runs afterburner-as), when the build has one.
-  get_property(shim_dir GLOBAL PROPERTY AFTERBURNER_GCC_SHIM_DIR)
-  if(shim_dir)
-    install(DIRECTORY ${shim_dir}/ DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/afterburner/gcc
-      USE_SOURCE_PERMISSIONS)
+  if(TARGET afterburner)
+    install(TARGETS afterburner RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   endif()
 endfunction()
 
