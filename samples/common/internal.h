@@ -24,6 +24,9 @@ namespace kernel {
 
 void initializeDescriptors();
 void initializePaging();
+// Writes value to address; false (and no panic) when the write page-faults, e.g. a device
+// page the platform does not let the kernel reach.
+bool tryWrite32(volatile uint32_t *address, uint32_t value);
 // The identity map covers [0, identityMapLimit()): RAM and the 32-bit MMIO hole.
 uint64_t identityMapLimit();
 

@@ -19,6 +19,9 @@ volatile uint64_t tickTimestamp;
 volatile uint64_t breakpoints;
 volatile uint64_t invalidOpcodes;
 volatile bool invalidOpcodeExpected;
+volatile uint64_t recoveryStart; // guarded access: faulting instruction
+volatile uint64_t recoveryEnd;   // and where to resume
+volatile bool recoveredFault;
 
 void handleIrq(unsigned irq) {
   if (irq == IrqTimer) {
@@ -45,6 +48,23 @@ uint64_t lastTickTimestamp() { return tickTimestamp; }
 uint64_t breakpointCount() { return breakpoints; }
 uint64_t invalidOpcodeCount() { return invalidOpcodes; }
 void expectInvalidOpcode() { invalidOpcodeExpected = true; }
+
+// The one guarded instruction: if it faults, the handler resumes after it.
+bool tryWrite32(volatile uint32_t *address, uint32_t value) {
+  recoveredFault = false;
+  asm volatile("leaq 1f(%%rip), %%rcx\n\t"
+               "movq %%rcx, %[start]\n\t"
+               "leaq 2f(%%rip), %%rcx\n\t"
+               "movq %%rcx, %[end]\n"
+               "1:\n\t"
+               "movl %[value], (%[address])\n"
+               "2:\n\t"
+               : [start] "=m"(recoveryStart), [end] "=m"(recoveryEnd)
+               : [value] "r"(value), [address] "r"(address)
+               : "rcx", "memory");
+  recoveryStart = 0;
+  return !recoveredFault;
+}
 
 void startTimer(uint32_t hertz) {
   pit::startPeriodic(hertz);
@@ -73,6 +93,11 @@ extern "C" void kernel_interrupt(InterruptFrame *frame) {
   }
   if (frame->vector == VectorBreakpoint) {
     breakpoints = breakpoints + 1;
+    return;
+  }
+  if (frame->vector == VectorPageFault && recoveryStart && frame->rip == recoveryStart) {
+    recoveredFault = true;
+    frame->rip = recoveryEnd;
     return;
   }
   if (frame->vector == VectorInvalidOpcode && invalidOpcodeExpected) {

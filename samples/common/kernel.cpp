@@ -98,19 +98,25 @@ uint64_t calibrateTsc() {
 // The kernel drives the 8259 PIC, whose INTR line reaches the CPU through the local APIC's
 // LINT0 when the APIC is enabled. Firmware that leaves LINT0 masked (qboot) would starve
 // the PIC, so the kernel puts the APIC in virtual-wire mode: software-enabled, LINT0 =
-// ExtINT, every other local interrupt masked. The APIC page lies in the identity map.
+// ExtINT, every other local interrupt masked. The APIC page lies in the identity map; a
+// platform that gives the kernel no APIC page (a paravirtual one) faults on the first
+// write, which the kernel takes as "no local APIC in the way".
 void routeLegacyInterrupts() {
   if (!(cpu::cpuid(1).edx & (1u << 9)))
     return;
   uint64_t apicBase = cpu::readMsr(cpu::MsrApicBase);
-  uint64_t address = apicBase & ~0xfffull;
+  uint64_t address = apicBase & ~0xfffull & 0x000ffffffffff000ull;
   if (!(apicBase & cpu::ApicBaseEnable) || address >= identityMapLimit())
     return;
   volatile uint32_t *apic = (volatile uint32_t *)(uintptr_t)address;
   constexpr unsigned SpuriousVector = 0xf0 / 4, Lint0 = 0x350 / 4, Lint1 = 0x360 / 4;
   constexpr unsigned Timer = 0x320 / 4, Error = 0x370 / 4;
   constexpr uint32_t Masked = 1u << 16, ExtInt = 7u << 8, Nmi = 4u << 8;
-  apic[SpuriousVector] = 0x100 | 0xff;
+  if (!tryWrite32(&apic[SpuriousVector], 0x100 | 0xff)) {
+    print("apic: page at 0x%lx not reachable; PIC interrupts go without it\n",
+          (unsigned long)address);
+    return;
+  }
   apic[Timer] = Masked;
   apic[Error] = Masked;
   apic[Lint0] = ExtInt;

@@ -130,21 +130,30 @@ bool checkUart() {
   return drained && uart::scratchRoundTrip(0x5a) == 0x5a && uart::scratchRoundTrip(0xa5) == 0xa5;
 }
 
+// Runs one check and says so at once: a platform that hangs in a check shows which.
+bool runCheck(const char *name, bool (*check)()) {
+  print("check: %s...\n", name);
+  bool ok = check();
+  print("check: %s=%s\n", name, verdict(ok));
+  return ok;
+}
+
 } // namespace
 
 bool sample_main() {
   const CommandLine &options = platform().commandLine;
   Results results{};
-  results.interruptFlag = checkInterruptFlag();
-  results.arithmeticFlags = checkArithmeticFlags();
-  results.cpuid = checkCpuid();
-  results.msr = checkMsr();
-  results.cr3 = checkCr3();
-  results.invlpg = checkInvlpg();
-  results.exception = checkExceptions();
+  results.interruptFlag = runCheck("if", checkInterruptFlag);
+  results.arithmeticFlags = runCheck("flags", checkArithmeticFlags);
+  results.cpuid = runCheck("cpuid", checkCpuid);
+  results.msr = runCheck("msr", checkMsr);
+  results.cr3 = runCheck("cr3", checkCr3);
+  results.invlpg = runCheck("invlpg", checkInvlpg);
+  results.exception = runCheck("exception", checkExceptions);
   uint64_t wanted = options.number("ticks", 10);
+  print("check: ticks...\n");
   results.ticks = countTicks(wanted, (uint32_t)options.number("hz", 100));
-  results.uart = checkUart();
+  results.uart = runCheck("uart", checkUart);
   print("results: if=%s flags=%s cpuid=%s msr=%s cr3=%s invlpg=%s exception=%s ticks=%lu "
         "uart=%s\n",
         verdict(results.interruptFlag), verdict(results.arithmeticFlags), verdict(results.cpuid),
