@@ -1,0 +1,142 @@
+/* GuestFunctions.S: tiny guest functions the vthread host tests run as vthreads.
+ * They use the stand-in's tunnel at the default port (0xe0): rax = vmcall
+ * number, rdi = argument, `out %al, $0xe0`. */
+#include "akaros_abi.h"
+
+#define TUNNEL out %al, $AKAROS_TUNNEL_PORT_DEFAULT
+
+  .text
+/* EXIT(rdi + 1). */
+  .globl test_guest_increment
+test_guest_increment:
+  lea 1(%rdi), %rdi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+/* Prints the NUL-terminated string at rdi with PRINTC, then EXIT(length). */
+  .globl test_guest_print
+test_guest_print:
+  mov %rdi, %rsi
+  xor %ecx, %ecx
+1:
+  movzbl (%rsi,%rcx), %edi
+  test %edi, %edi
+  jz 2f
+  mov $AKAROS_VTH_VMCALL_PRINTC, %eax
+  TUNNEL
+  inc %rcx
+  jmp 1b
+2:
+  mov %rcx, %rdi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+/* rdi -> { uint64_t *values; uint64_t count; uint64_t sum; }: sums the host's
+ * array, stores the sum into the host's struct, EXIT(sum). */
+  .globl test_guest_sum
+test_guest_sum:
+  mov (%rdi), %rsi
+  mov 8(%rdi), %rcx
+  xor %eax, %eax
+1:
+  test %rcx, %rcx
+  jz 2f
+  add (%rsi), %rax
+  add $8, %rsi
+  dec %rcx
+  jmp 1b
+2:
+  mov %rax, 16(%rdi)
+  mov %rax, %rdi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+/* rdi -> { uint32_t leaf, subleaf, eax, ebx, ecx, edx }: runs cpuid, EXIT(0). */
+  .globl test_guest_cpuid
+test_guest_cpuid:
+  mov %rdi, %rsi
+  mov (%rsi), %eax
+  mov 4(%rsi), %ecx
+  cpuid
+  mov %eax, 8(%rsi)
+  mov %ebx, 12(%rsi)
+  mov %ecx, 16(%rsi)
+  mov %edx, 20(%rsi)
+  xor %edi, %edi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+/* EXIT(rdmsr(rdi)) as edx:eax. An MSR Akaros #GPs triple-faults: no IDT. */
+  .globl test_guest_rdmsr
+test_guest_rdmsr:
+  mov %edi, %ecx
+  rdmsr
+  shl $32, %rdx
+  or %rdx, %rax
+  mov %rax, %rdi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+/* Spins until the host's flag at rdi is non-zero, then EXIT(flag). */
+  .globl test_guest_wait_for_flag
+test_guest_wait_for_flag:
+1:
+  pause
+  mov (%rdi), %rax
+  test %rax, %rax
+  jz 1b
+  mov %rax, %rdi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+/* Issues vmcall number rdi through the tunnel with rsi as its argument, then
+ * EXIT(rax the call returned). */
+  .globl test_guest_vmcall
+test_guest_vmcall:
+  mov %rdi, %rax
+  mov %rsi, %rdi
+  TUNNEL
+  mov %rax, %rdi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+/* A port-I/O instruction Akaros's VMM cannot decode (out %eax, $0x80), then EXIT(1). */
+  .globl test_guest_bad_port_io
+test_guest_bad_port_io:
+  out %eax, $0x80
+  mov $1, %edi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+/* One Akaros decodes (out %al, (%dx) at port 0x80), then EXIT(1). */
+  .globl test_guest_good_port_io
+test_guest_good_port_io:
+  mov $0x80, %edx
+  out %al, (%dx)
+  mov $1, %edi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+/* Reads the PCI host bridge id through 0xcf8/0xcfc; EXIT(id). */
+  .globl test_guest_pci_id
+test_guest_pci_id:
+  mov $0xcf8, %edx
+  mov $0x80000000, %eax
+  out %eax, (%dx)
+  mov $0xcfc, %edx
+  in (%dx), %eax
+  mov %eax, %edi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+  .section .note.GNU-stack, "", @progbits
