@@ -74,14 +74,25 @@ run_traced() {
   for event in $events; do
     [ -d "$instance/events/kvm/$event" ] && echo 1 >"$instance/events/kvm/$event/enable"
   done
-  local status=0
+  local status=0 console=$work/$name.console
   (
     echo "$BASHPID" >"$instance/set_event_pid"
     exec timeout 300 "$qemu" -accel kvm -cpu host,-arch-capabilities -M pc \
       ${firmware:+-bios "$firmware"} -m 128M -nodefaults -display none -no-reboot \
       -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
       -kernel "$kernel" -append "$append" </dev/null
-  ) >"$work/$name.console" 2>&1 || status=$?
+  ) >"$console" 2>&1 &
+  local pid=$!
+  # QEMU pauses, not exits, on "KVM internal error": end it by its pid.
+  while kill -0 "$pid" 2>/dev/null; do
+    if grep -aq 'KVM internal error' "$console" 2>/dev/null; then
+      sleep 0.5
+      kill "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.2
+  done
+  wait "$pid" || status=$?
   echo 0 >"$instance/tracing_on"
   cat "$instance/trace" >"$work/$name.trace"
   local lost

@@ -9,6 +9,9 @@ void UartConsole::reset(const PortHardware *hardware) {
   LineControlValue = 0;
   DataReady = 0;
   AnsweredPoll = false;
+  ReadsInput = false;
+  ScratchKnown = false;
+  ScratchValue = 0;
   Length = 0;
 }
 
@@ -20,13 +23,14 @@ void UartConsole::flush() {
 }
 
 uint8_t UartConsole::readLineStatus() {
-  if (!AnsweredPoll) {
+  // Polling without transmitting (waiting for the line to drain, or for input):
+  // send what is buffered, so "transmitter empty" is true of the real line too.
+  if (AnsweredPoll)
+    flush();
+  if (!AnsweredPoll || !ReadsInput) {
     AnsweredPoll = true;
     return LineStatusTransmitterIdle | DataReady;
   }
-  // Polling without transmitting: drain our buffer so TEMT means what it says,
-  // then ask the UART (input, or a kernel waiting for the line to empty).
-  flush();
   const uint8_t status = static_cast<uint8_t>(Hardware->in(Base + LineStatus, 1));
   DataReady = status & LineStatusDataReady;
   return status;
@@ -35,11 +39,19 @@ uint8_t UartConsole::readLineStatus() {
 uint8_t UartConsole::readByte(uint16_t port) {
   if (port == Base + LineStatus)
     return readLineStatus();
+  if (port == Base + Scratch && ScratchKnown)
+    return ScratchValue;
   flush();
   AnsweredPoll = false;
   const uint8_t value = static_cast<uint8_t>(Hardware->in(port, 1));
-  if (port == Base + TransmitHolding && !divisorLatchOpen())
-    DataReady = 0; // the receive buffer was read; the next real poll says more
+  if (port == Base + Scratch) {
+    ScratchKnown = true;
+    ScratchValue = value;
+  }
+  if (isTransmitPort(port)) { // the receive buffer, read
+    ReadsInput = true;
+    DataReady = 0; // the next real poll says whether more has arrived
+  }
   return value;
 }
 
@@ -53,6 +65,11 @@ void UartConsole::transmit(uint8_t value) {
 void UartConsole::writeByte(uint16_t port, uint8_t value) {
   if (isTransmitPort(port)) {
     transmit(value);
+    return;
+  }
+  if (port == Base + Scratch) {
+    ScratchKnown = true; // storage only: no device behaviour to trigger
+    ScratchValue = value;
     return;
   }
   flush();

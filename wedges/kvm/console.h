@@ -1,8 +1,10 @@
 // console.h: the COM1 16550 as the kernel sees it, with exits taken out of the
-// transmit path. Line-status polls between transmitted bytes are answered from
-// memory ("transmitter empty": the wedge is the transmitter), transmitted bytes
-// are buffered and written per line with one string instruction. Everything
-// else goes to the real UART.
+// transmit path. The wedge is the transmitter: transmitted bytes are buffered and
+// written per line with one string instruction, and line-status polls are answered
+// "transmitter empty" from memory. Only a kernel that reads input (it has read the
+// receive buffer) gets real line-status reads, when it polls without transmitting,
+// so it sees data arrive. The scratch register, plain storage, is kept in memory.
+// Everything else goes to the real UART.
 #ifndef AFTERBURNER_WEDGES_KVM_CONSOLE_H
 #define AFTERBURNER_WEDGES_KVM_CONSOLE_H
 
@@ -21,6 +23,7 @@ public:
   static constexpr uint16_t TransmitHolding = 0;
   static constexpr uint16_t LineControl = 3;
   static constexpr uint16_t LineStatus = 5;
+  static constexpr uint16_t Scratch = 7;
   static constexpr uint8_t LineControlDivisorLatch = 0x80;
   static constexpr uint8_t LineStatusDataReady = 0x01;
   static constexpr uint8_t LineStatusTransmitterIdle = 0x60; // THRE | TEMT
@@ -50,8 +53,12 @@ private:
   // The last real line status's data-ready bit, reported in answered polls.
   uint8_t DataReady;
   // A poll was answered since the last transmitted byte: a second poll in a row is
-  // not a transmit loop (it waits for input or for the line to drain), so it is real.
+  // not a transmit loop (it waits for input or for the line to drain).
   bool AnsweredPoll;
+  // The kernel has read the receive buffer: its polls may be waiting for input.
+  bool ReadsInput;
+  bool ScratchKnown;
+  uint8_t ScratchValue;
   unsigned Length;
   uint8_t Buffer[BufferSize];
 };

@@ -57,20 +57,42 @@ TEST(ConsoleTest, FlushesWhenTheBufferIsFull) {
   EXPECT_EQ(console.buffered(), 3u);
 }
 
-TEST(ConsoleTest, SecondPollInARowAsksTheUartAfterDraining) {
+TEST(ConsoleTest, PollsWithoutInputNeverExitButDrainTheBuffer) {
   FakeHardware hardware;
-  hardware.Inputs[LineStatus] = 0x61;
   UartConsole console{};
   console.reset(hardware.hooks());
   console.writeByte(Data, 'a');
-  EXPECT_EQ(console.readByte(LineStatus), 0x60); // answered: a transmit loop
-  EXPECT_EQ(console.readByte(LineStatus), 0x61); // real: waiting for input or TEMT
-  ASSERT_EQ(hardware.Accesses.size(), 2u);
+  for (int poll = 0; poll < 10; ++poll)
+    EXPECT_EQ(console.readByte(LineStatus), 0x60);
+  ASSERT_EQ(hardware.Accesses.size(), 1u); // the buffered "a", at the second poll
   EXPECT_EQ(hardware.Accesses[0].bytes, "a");
-  EXPECT_EQ(hardware.Accesses[1], (Access{false, LineStatus, 1, 0x61, {}}));
+}
+
+TEST(ConsoleTest, KernelReadingInputGetsRealPolls) {
+  FakeHardware hardware;
+  hardware.Inputs[Data] = 'k';
+  hardware.Inputs[LineStatus] = 0x61;
+  UartConsole console{};
+  console.reset(hardware.hooks());
+  EXPECT_EQ(console.readByte(Data), 'k'); // the kernel reads input
+  console.writeByte(Data, 'a');
+  EXPECT_EQ(console.readByte(LineStatus), 0x60); // answered: a transmit loop
+  EXPECT_EQ(console.readByte(LineStatus), 0x61); // real: waiting for input
+  ASSERT_EQ(hardware.Accesses.size(), 3u);
+  EXPECT_EQ(hardware.Accesses[1].bytes, "a");
+  EXPECT_EQ(hardware.Accesses[2], (Access{false, LineStatus, 1, 0x61, {}}));
   // The data-ready bit seen is reported by the next answered poll.
   console.writeByte(Data, 'b');
   EXPECT_EQ(console.readByte(LineStatus), 0x61);
+}
+
+TEST(ConsoleTest, ScratchRegisterIsMemory) {
+  FakeHardware hardware;
+  UartConsole console{};
+  console.reset(hardware.hooks());
+  console.writeByte(Data + UartConsole::Scratch, 0x5a);
+  EXPECT_EQ(console.readByte(Data + UartConsole::Scratch), 0x5a);
+  EXPECT_TRUE(hardware.Accesses.empty());
 }
 
 TEST(ConsoleTest, DivisorLatchWritesReachTheUart) {
