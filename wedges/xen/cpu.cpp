@@ -3,7 +3,8 @@
 //   cr2: Xen stores the fault address in vcpu_info.arch.cr2.
 //   cr4, cr8: shadows (Xen owns cr4; there is no local APIC TPR for a PV guest).
 //   MSRs: FS/GS/KERNEL_GS base -> set_segment_base; EFER and the SYSCALL MSRs are
-//         shadows (Xen owns them); every other MSR runs natively, so Xen emulates it.
+//         shadows (Xen owns them); APIC_BASE reads as disabled (a PV guest has no local
+//         APIC); every other MSR runs natively, so Xen emulates it.
 //   hlt: SCHEDOP_block, which atomically unmasks events and sleeps until one is pending;
 //        hlt with events masked can never wake up, so it powers the domain off.
 #include "hypercall.h"
@@ -18,6 +19,10 @@ constexpr uint64_t Cr0Initial = 0x80050033;
 // PAE PGE OSFXSR OSXMMEXCPT: what Xen runs a 64-bit PV guest with.
 constexpr uint64_t Cr4Initial = 0x6a0;
 
+constexpr uint32_t MsrApicBase = 0x1b;
+// A PV guest has no local APIC (Xen owns it): the base reads as globally disabled, with
+// x2APIC off, so the kernel leaves the APIC page alone.
+constexpr uint64_t ApicBaseEnables = (1u << 11) | (1u << 10);
 constexpr uint32_t MsrEfer = 0xc0000080;
 constexpr uint32_t MsrStar = 0xc0000081;
 constexpr uint32_t MsrSyscallMask = 0xc0000084;
@@ -52,6 +57,8 @@ void nativeWriteMsr(uint32_t msr, uint64_t value) {
 }
 
 uint64_t readMsr(uint32_t msr) {
+  if (msr == MsrApicBase)
+    return nativeReadMsr(msr) & ~ApicBaseEnables;
   if (msr == MsrEfer)
     return eferShadow;
   if (msr >= MsrStar && msr <= MsrSyscallMask)
@@ -66,6 +73,8 @@ uint64_t readMsr(uint32_t msr) {
 }
 
 void writeMsr(uint32_t msr, uint64_t value) {
+  if (msr == MsrApicBase)
+    return; // no APIC to enable or move
   if (msr == MsrEfer) {
     eferShadow = value;
     return;

@@ -1,7 +1,7 @@
 // time.cpp: Xen's clock and timer behind the kernel's PIT. Xen system time (ns since
 // boot) comes from vcpu_time_info and the TSC; the PIT model (wedges/common) derives its
 // counters from it, so the kernel's TSC calibration against the PIT measures Xen's clock.
-// Channel 0 becomes Xen's periodic timer (or a single-shot one), whose VIRQ_TIMER events
+// Channel 0 becomes a chain of Xen single-shot timers, whose VIRQ_TIMER events
 // raise IRQ 0 on the 8259 model.
 #include "hypercall.h"
 #include "xen_wedge_internal.h"
@@ -14,8 +14,9 @@ namespace {
 using wedge::PitModel;
 
 PitModel pit;
-bool oneShotArmed = false;
-constexpr uint64_t MinimumPeriodNs = 1000000;
+bool timerArmed = false;
+uint64_t period = 0;        // ns between ticks; 0 for a one-shot count
+uint64_t nextDeadline = 0;  // Xen system time of the next tick
 
 uint64_t readTsc() {
   uint32_t low, high;
@@ -49,36 +50,45 @@ void timerInitialize() {
   vcpuOp(VCPUOP_stop_periodic_timer, 0, nullptr);
 }
 
+// Xen's periodic timer only runs while the vCPU does (it is stopped while the vCPU is
+// blocked in hlt), so the PIT's rate generator is a chain of single-shot timers on
+// absolute deadlines: no drift, and a blocked kernel still wakes up.
+namespace {
+void armDeadline(uint64_t deadline) {
+  vcpu_set_singleshot_timer_t single{deadline, 0};
+  vcpuOp(VCPUOP_set_singleshot_timer, 0, &single);
+}
+} // namespace
+
 void timerReprogram() {
   const wedge::PitTimerRequest request = pit.channel0Timer();
-  vcpuOp(VCPUOP_stop_periodic_timer, 0, nullptr);
   vcpuOp(VCPUOP_stop_singleshot_timer, 0, nullptr);
-  oneShotArmed = false;
+  timerArmed = false;
   if (!request.running)
     return;
-  if (request.periodic) {
-    // Xen refuses periods under 1 ms: a faster PIT ticks at 1 kHz (documented limit).
-    const uint64_t period = request.periodNs < MinimumPeriodNs ? MinimumPeriodNs : request.periodNs;
-    vcpu_set_periodic_timer_t periodic{period};
-    if (vcpuOp(VCPUOP_set_periodic_timer, 0, &periodic) != 0)
-      fatal("Xen refused the PIT's period as a periodic timer");
-    return;
-  }
-  vcpu_set_singleshot_timer_t single{systemTimeNs() + request.periodNs, 0};
-  vcpuOp(VCPUOP_set_singleshot_timer, 0, &single);
-  oneShotArmed = true;
+  period = request.periodic ? request.periodNs : 0;
+  nextDeadline = systemTimeNs() + request.periodNs;
+  timerArmed = true;
+  armDeadline(nextDeadline);
 }
 
 void timerExpired() {
-  const wedge::PitTimerRequest request = pit.channel0Timer();
-  if (!request.running)
+  if (!timerArmed)
     return; // Xen's own timer events before the kernel programmed the PIT
-  if (!request.periodic) {
-    if (!oneShotArmed)
-      return;
-    oneShotArmed = false;
+  const uint64_t now = systemTimeNs();
+  if (now < nextDeadline) {
+    armDeadline(nextDeadline); // early or stale event: keep waiting
+    return;
   }
   raiseIrq(0);
+  if (period == 0) {
+    timerArmed = false; // one-shot count finished
+    return;
+  }
+  nextDeadline += period;
+  if (nextDeadline <= now) // fell behind (a long hypercall, a busy host): the 8259 keeps
+    nextDeadline = now + period; // one request per line, so missed ticks coalesce anyway
+  armDeadline(nextDeadline);
 }
 
 void pitWrite(uint16_t port, uint8_t value) {
