@@ -90,6 +90,8 @@ function(afterburner_install_package_files libraries)
 endfunction()
 
 function(afterburner_finish_package)
+  # Deferred calls run in the top-level scope: compute the install directories here.
+  include(GNUInstallDirs)
   afterburner_link_wedges()
   afterburner_install_libraries(libraries)
   afterburner_install_tools()
