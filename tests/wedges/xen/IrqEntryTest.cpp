@@ -1,0 +1,89 @@
+// Tests for wedges/xen/irq_x86_64.S: the pushf fix-up, the popf entry, the sti pending
+// check and the far-return entry, run on the host CPU as patched sites run them.
+#include "flag_merge.h"
+
+#include <gtest/gtest.h>
+
+#include <stdint.h>
+
+extern "C" {
+extern unsigned char afterburner_xen_shared_page[4096];
+extern uint64_t harness_hypercalls;
+uint64_t harness_pushf(uint64_t flags);
+uint64_t harness_popf(uint64_t image);
+uint64_t harness_sti(uint64_t flags);
+int harness_far_ret();
+
+// What the trampolines and callbacks in irq_x86_64.S call; unused by these tests.
+void afterburner_xen_handle_io() {}
+void afterburner_xen_handle_cpu() {}
+void afterburner_xen_handle_mmu() {}
+void afterburner_xen_handle_descriptor() {}
+void afterburner_xen_handle_unimplemented() {}
+uint64_t afterburner_xen_on_event() { return 0; }
+void afterburner_xen_on_failsafe() {}
+}
+
+using namespace afterburner::xen;
+
+namespace {
+
+constexpr uint64_t Arithmetic = 0x8d5; // CF PF AF ZF SF OF
+constexpr uint64_t Reserved = 0x2;
+
+uint8_t &pending() { return afterburner_xen_shared_page[0]; }
+uint8_t &mask() { return afterburner_xen_shared_page[1]; }
+
+} // namespace
+
+TEST(IrqEntry, PushfShowsTheMaskAsIf) {
+  for (uint64_t pattern : {uint64_t(0), Arithmetic, uint64_t(0x41), uint64_t(0x880)}) {
+    mask() = 1;
+    uint64_t image = harness_pushf(pattern | Reserved | FlagInterrupt);
+    EXPECT_EQ(image & Arithmetic, pattern);
+    EXPECT_FALSE(image & FlagInterrupt);
+    mask() = 0;
+    image = harness_pushf(pattern | Reserved | FlagInterrupt);
+    EXPECT_EQ(image & Arithmetic, pattern);
+    EXPECT_TRUE(image & FlagInterrupt);
+  }
+}
+
+TEST(IrqEntry, PopfLoadsArithmeticFlagsAndSetsTheMask) {
+  pending() = 0;
+  for (uint64_t pattern : {uint64_t(0), Arithmetic, uint64_t(0x84), uint64_t(0x801)}) {
+    uint64_t flags = harness_popf(pattern | Reserved);
+    EXPECT_EQ(flags & Arithmetic, pattern);
+    EXPECT_EQ(mask(), 1);
+    flags = harness_popf(pattern | Reserved | FlagInterrupt);
+    EXPECT_EQ(flags & Arithmetic, pattern);
+    EXPECT_EQ(mask(), 0);
+  }
+}
+
+TEST(IrqEntry, PopfThatUnmasksForcesThePendingUpcall) {
+  mask() = 1;
+  pending() = 1;
+  const uint64_t before = harness_hypercalls;
+  harness_popf(Reserved); // stays masked: nothing to deliver
+  EXPECT_EQ(harness_hypercalls, before);
+  harness_popf(Reserved | FlagInterrupt);
+  EXPECT_EQ(harness_hypercalls, before + 1);
+  pending() = 0;
+}
+
+TEST(IrqEntry, StiChecksPendingWithoutTouchingFlags) {
+  mask() = 1;
+  pending() = 0;
+  uint64_t before = harness_hypercalls;
+  EXPECT_EQ(harness_sti(Arithmetic | Reserved) & Arithmetic, Arithmetic);
+  EXPECT_EQ(mask(), 0);
+  EXPECT_EQ(harness_hypercalls, before);
+  mask() = 1;
+  pending() = 1;
+  EXPECT_EQ(harness_sti(0x41 | Reserved) & Arithmetic, uint64_t(0x41));
+  EXPECT_EQ(harness_hypercalls, before + 1);
+  pending() = 0;
+}
+
+TEST(IrqEntry, FarReturnJumpsAndPopsBothWords) { EXPECT_EQ(harness_far_ret(), 1); }

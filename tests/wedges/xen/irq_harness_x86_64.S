@@ -1,0 +1,81 @@
+/*
+ * irq_harness_x86_64.S: the host-side stand-ins the wedge's assembly expects (the shared
+ * info page, the hypercall page), and small functions that run its entries the way
+ * patched sites do, so IrqEntryTest can check flags, stack and mask on the real CPU.
+ */
+#include <xen/xen.h>
+
+  .data
+  .balign 4096
+  .globl afterburner_xen_shared_page
+afterburner_xen_shared_page:
+  .skip 4096
+  .globl harness_hypercalls
+harness_hypercalls:
+  .quad 0
+
+/* A hypercall page whose every stub counts the call (rax = number) and returns. */
+  .text
+  .balign 4096
+  .globl afterburner_xen_hypercall_page
+afterburner_xen_hypercall_page:
+  .rept 128
+  .balign 32
+  incq harness_hypercalls(%rip)
+  ret
+  .endr
+
+/* uint64_t harness_pushf(uint64_t flags): loads flags, runs the pushf template's code,
+ * returns the image it pushed. */
+  .globl harness_pushf
+harness_pushf:
+  pushq %rdi
+  popfq
+  pushfq
+  call afterburner_xen_pushf_fixup
+  popq %rax
+  ret
+
+/* uint64_t harness_popf(uint64_t image): popf in CALL form; returns the real flags. */
+  .globl harness_popf
+harness_popf:
+  pushq %rdi
+  call afterburner_xen_popf_entry
+  .byte 0x0f, 0x1f, 0x80
+  .long 0
+  pushfq
+  popq %rax
+  ret
+
+/* uint64_t harness_sti(uint64_t flags): loads flags, runs the sti template's code, returns
+ * the flags after it. */
+  .globl harness_sti
+harness_sti:
+  pushq %rdi
+  popfq
+  movb $0, afterburner_xen_shared_page + 1(%rip)
+  call afterburner_xen_sti_check
+  pushfq
+  popq %rax
+  ret
+
+/* int harness_far_ret(void): lretq in CALL form to a label; 1 when it lands there with
+ * the stack balanced. */
+  .globl harness_far_ret
+harness_far_ret:
+  movq %rsp, %rdx
+  pushq $0x08
+  leaq 1f(%rip), %rax
+  pushq %rax
+  call afterburner_xen_far_ret_entry
+  .byte 0x0f, 0x1f, 0x80
+  .long 0
+  xorl %eax, %eax
+  ret
+1:
+  xorl %eax, %eax
+  cmpq %rsp, %rdx
+  sete %al
+  ret
+
+  .section .note.GNU-stack, "", @progbits
