@@ -317,11 +317,38 @@ afterburner_xen_trap_stubs:
   .set vector, 0
   .rept 256
   .balign 16
+  .if vector == 14
+  jmp afterburner_xen_page_fault_entry
+  .else
   popq %rcx
   popq %r11
   jmp *afterburner_xen_gate_handlers + 8 * vector(%rip)
+  .endif
   .set vector, vector + 1
   .endr
+
+/*
+ * Page faults first ask the wedge's software TLB (mmu.cpp): a miss on a page the
+ * kernel's own tables map is filled and the access retried; every other fault goes to
+ * the kernel's handler on the frame a CPU would have pushed.
+ */
+afterburner_xen_page_fault_entry:
+  popq %rcx
+  popq %r11                      /* error code, rip, cs, rflags, rsp, ss */
+  PUSH_GENERAL
+  cld
+  movq %rsp, %rbx
+  andq $-16, %rsp
+  movq 15 * 8(%rbx), %rdi        /* the error code */
+  call afterburner_xen_on_page_fault
+  movq %rbx, %rsp
+  testl %eax, %eax
+  POP_GENERAL                    /* pops leave the flags alone */
+  jz 1f
+  leaq 8(%rsp), %rsp             /* drop the error code: retry the access */
+  jmp afterburner_xen_iret_entry
+1:
+  jmp *afterburner_xen_gate_handlers + 8 * 14(%rip)
 
 /* ---- The site-call trampoline ------------------------------------------------------- */
 

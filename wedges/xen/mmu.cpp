@@ -1,16 +1,22 @@
-// mmu.cpp: control register 3 and the TLB under Xen PV.
+// mmu.cpp: control register 3, the TLB and page faults under Xen PV.
 //
 // The limit, stated plainly: a PV kernel's page tables hold MACHINE frames, must be
 // read-only and are validated by Xen, so the kernel's own tables (plain stores of
 // pseudo-physical addresses into writable memory) can never be loaded into cr3. The wedge
-// keeps running on Xen's initial page tables instead and acts as a software TLB: at the
-// points where x86 lets a TLB hold stale translations anyway (a cr3 write, invlpg), it
-// walks the kernel's tables and mirrors their 4 KiB mappings into Xen's tables, with the
-// frames translated through the p2m (update_va_mapping; intermediate tables allocated
-// from a small pool, made read-only and linked with mmu_update). Large pages are not
-// mirrored: the kernel's 2 MiB identity map coincides with Xen's own map of the image,
-// and memory beyond that stays unreachable. A kernel that needs more (user address
-// spaces, many mappings) needs the page-table annotations of the assembler issue.
+// keeps running on Xen's initial page tables and turns them into a software TLB for the
+// kernel's tables:
+//   - a page fault on an address Xen's tables do not map is a TLB miss: the wedge walks
+//     the kernel's tables (4 KiB, 2 MiB and 1 GiB pages) and, when they map RAM the
+//     domain owns, installs that 4 KiB translation with the frame translated through the
+//     p2m (update_va_mapping; missing intermediate tables come from a small pool, made
+//     read-only and linked with mmu_update), then resumes the kernel. Any other fault
+//     goes to the kernel's own handler;
+//   - a cr3 write flushes the whole software TLB (every installed translation is
+//     removed, with one TLB flush), invlpg removes one: exactly the points where x86 lets
+//     a TLB hold stale translations.
+// Addresses Xen itself maps (the image, start info, Xen's tables) keep Xen's translation.
+// A kernel that needs more (user address spaces, shared mappings of page-table pages)
+// needs the page-table annotations of the assembler issue.
 #include "hypercall.h"
 #include "xen_wedge_internal.h"
 
@@ -101,25 +107,7 @@ void reportLimitOnce() {
     return;
   limitReported = true;
   consoleWrite("afterburner xen: the kernel's page tables stay unloaded (PV tables hold machine "
-               "frames); cr3 writes and invlpg mirror its 4 KiB mappings into Xen's tables\n");
-}
-
-// One kernel 4 KiB mapping into Xen's tables; returns true when something changed.
-bool mirrorPage(uint64_t address, uint64_t kernelEntry) {
-  const uint64_t pfn = (kernelEntry & AddressMask) >> 12;
-  if (!(kernelEntry & PagePresent) || pfn >= start->nr_pages)
-    return false; // only RAM the domain owns; unmapping Xen's view is never needed here
-  const uint64_t flags = (kernelEntry & (PageWritable | PageNoExecute)) | PagePresent |
-                         PageUser | PageAccessed | PageDirty;
-  const uint64_t wanted = uint64_t(p2m()[pfn]) << 12 | flags;
-  uint64_t *current = xenLeafEntry(address, true);
-  if (!current)
-    return false;
-  if ((*current & (AddressMask | PagePresent | PageWritable)) ==
-      (wanted & (AddressMask | PagePresent | PageWritable)))
-    return false;
-  updateVaMapping(address, wanted, UVMF_INVLPG);
-  return true;
+               "frames); Xen's tables act as a software TLB filled from them on page faults\n");
 }
 
 // The kernel's table at a pseudo-physical address, if Xen's map reaches it.
@@ -128,35 +116,59 @@ const uint64_t *kernelTable(uint64_t entry) {
   return mappedByXen(address) ? (const uint64_t *)(uintptr_t)address : nullptr;
 }
 
-void mirrorTable(const uint64_t *table, unsigned level, uint64_t base) {
-  for (unsigned index = 0; index < Entries; ++index) {
-    const uint64_t entry = table[index];
-    if (!(entry & PagePresent))
-      continue;
-    uint64_t address = base | uint64_t(index) << (12 + 9 * (level - 1));
-    if (level == 4 && (address & (1ull << 47)))
-      address |= 0xffff000000000000ull; // canonical upper half
-    if (level == 1) {
-      mirrorPage(address, entry);
-      continue;
-    }
-    if (entry & PageLarge)
-      continue; // not mirrored: see the limit above
-    if (const uint64_t *next = kernelTable(entry))
-      mirrorTable(next, level - 1, address);
-  }
-}
-
-// The kernel's leaf entry for one address, or 0.
+// The kernel's translation of one 4 KiB page as a leaf entry (large pages split), or 0.
 uint64_t kernelLeafEntry(uint64_t address) {
   const uint64_t *table = kernelTable(cr3Shadow);
   for (unsigned level = 4; table && level > 1; --level) {
     const uint64_t entry = table[tableIndex(address, level)];
-    if (!(entry & PagePresent) || (entry & PageLarge))
+    if (!(entry & PagePresent))
       return 0;
+    if ((entry & PageLarge) && level <= 3) {
+      const uint64_t size = 1ull << (12 + 9 * (level - 1));
+      const uint64_t frame = (entry & AddressMask & ~(size - 1)) + (address & (size - 1));
+      return (frame & AddressMask) | (entry & ~AddressMask & ~PageLarge & ~0x1000ull);
+    }
     table = kernelTable(entry);
   }
   return table ? table[tableIndex(address, 1)] : 0;
+}
+
+// The software TLB: the pages the wedge installed, oldest first.
+constexpr unsigned TlbCapacity = 256;
+uint64_t installed[TlbCapacity];
+unsigned installedCount = 0;
+
+void removeTranslation(uint64_t address, unsigned long flush) {
+  updateVaMapping(address, 0, flush);
+}
+
+void evictOldest() {
+  removeTranslation(installed[0], UVMF_INVLPG);
+  for (unsigned index = 1; index < installedCount; ++index)
+    installed[index - 1] = installed[index];
+  --installedCount;
+}
+
+// Installs the kernel's translation of address; false when the fault is the kernel's.
+bool fillTranslation(uint64_t address, uint64_t errorCode) {
+  const uint64_t page = address & ~0xfffull;
+  const uint64_t entry = kernelLeafEntry(page);
+  const uint64_t pfn = (entry & AddressMask) >> 12;
+  if (!(entry & PagePresent) || pfn >= start->nr_pages)
+    return false;
+  if ((errorCode & 2) && !(entry & PageWritable))
+    return false;
+  uint64_t *current = xenLeafEntry(page, true);
+  if (!current || (*current & PagePresent))
+    return false; // Xen's own mapping, or no room for a table
+  const uint64_t flags = (entry & (PageWritable | PageNoExecute)) | PagePresent | PageUser |
+                         PageAccessed | PageDirty;
+  if (installedCount == TlbCapacity)
+    evictOldest();
+  if (updateVaMapping(page, uint64_t(p2m()[pfn]) << 12 | flags, UVMF_INVLPG) != 0)
+    return false;
+  installed[installedCount++] = page;
+  return true;
 }
 
 void flushLocal(unsigned command, uint64_t address) {
@@ -165,8 +177,6 @@ void flushLocal(unsigned command, uint64_t address) {
   operation.arg1.linear_addr = address;
   mmuextOp(&operation, 1);
 }
-
-bool isXenTables(uint64_t cr3) { return (cr3 & AddressMask) == (start->pt_base & AddressMask); }
 
 } // namespace
 
@@ -177,28 +187,47 @@ void mmuInitialize(const start_info_t *startInfo) {
 
 uint64_t shadowCr3() { return cr3Shadow; }
 
+// Flushes the software TLB: every installed translation goes, the last removal (or a
+// plain flush when there is none) flushes the real TLB.
 void writeCr3(uint64_t value) {
-  cr3Shadow = value;
-  if (!isXenTables(value)) {
+  if ((value & AddressMask) != (start->pt_base & AddressMask))
     reportLimitOnce();
-    if (const uint64_t *root = kernelTable(value))
-      mirrorTable(root, 4, 0);
+  cr3Shadow = value;
+  if (installedCount == 0) {
+    flushLocal(MMUEXT_TLB_FLUSH_LOCAL, 0);
+    return;
   }
-  flushLocal(MMUEXT_TLB_FLUSH_LOCAL, 0);
+  for (unsigned index = 0; index + 1 < installedCount; ++index)
+    removeTranslation(installed[index], UVMF_NONE);
+  removeTranslation(installed[installedCount - 1], UVMF_TLB_FLUSH | UVMF_LOCAL);
+  installedCount = 0;
 }
 
 void invalidatePage(uint64_t address) {
-  if (!isXenTables(cr3Shadow)) {
-    const uint64_t entry = kernelLeafEntry(address);
-    if (entry && mirrorPage(address, entry))
-      return; // update_va_mapping already invalidated it
+  const uint64_t page = address & ~0xfffull;
+  for (unsigned index = 0; index < installedCount; ++index) {
+    if (installed[index] != page)
+      continue;
+    removeTranslation(page, UVMF_INVLPG);
+    installed[index] = installed[--installedCount];
+    return;
   }
   flushLocal(MMUEXT_INVLPG_LOCAL, address);
+}
+
+bool pageFault(uint64_t errorCode) {
+  constexpr uint64_t ProtectionViolation = 1;
+  if (errorCode & ProtectionViolation)
+    return false;
+  return fillTranslation(vcpu()->arch.cr2, errorCode);
 }
 
 } // namespace afterburner::xen
 
 using namespace afterburner::xen;
+
+// The page-fault stub (irq_x86_64.S): true when the wedge resolved the fault.
+extern "C" int afterburner_xen_on_page_fault(uint64_t errorCode) { return pageFault(errorCode); }
 
 extern "C" void afterburner_xen_handle_mmu(SiteFrame *frame, const afterburner_site *site) {
   switch (site->op) {

@@ -45,8 +45,7 @@ void printVersion(const start_info_t &start) {
   consoleWriteNumber(uint64_t(version) & 0xffff, 10);
   consoleWrite((start.flags & SIF_INITDOMAIN) ? " PV dom0, " : " PV domU, ");
   consoleWriteNumber(start.nr_pages, 10);
-  consoleWrite(" pages; page tables: Xen's (the kernel's 4 KiB mappings are mirrored on cr3 "
-               "writes and invlpg)\n");
+  consoleWrite(" pages; page tables: Xen's, a software TLB over the kernel's (mmu.cpp)\n");
 }
 
 int initialize(const afterburner_boot_info *boot) {

@@ -22,6 +22,7 @@ void afterburner_xen_handle_descriptor() {}
 void afterburner_xen_handle_unimplemented() {}
 uint64_t afterburner_xen_on_event() { return 0; }
 void afterburner_xen_on_failsafe() {}
+int afterburner_xen_on_page_fault(uint64_t) { return 0; }
 }
 
 using namespace afterburner::xen;
