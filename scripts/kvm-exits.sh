@@ -2,10 +2,12 @@
 # kvm-exits.sh: VM exits of guest kernels under KVM, with the KVM wedge (patched) and with
 # patching disabled (kernel command line "afterburner=off"), side by side in one run.
 #
-#   scripts/kvm-exits.sh [--build DIR] [--keep DIR] [KERNEL...]
+#   scripts/kvm-exits.sh [--build DIR] [--keep DIR] [--no-virtio] [KERNEL...]
 #
 # Default kernels: the hello and bench samples of the build directory. Prints, per kernel,
 # total exits and exits by reason and device, and the patched/unpatched ratio.
+# The guest gets COM1 and a virtio console on one (mux) chardev, so the KVM wedge can send
+# whole lines through the virtio console; --no-virtio leaves only COM1.
 #
 # How exits are counted: KVM's tracepoints, in a private tracefs instance that follows only
 # the QEMU process this script starts (set_event_pid + event-fork), so other guests on the
@@ -20,12 +22,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${AFTERBURNER_BUILD_DIR:-$root/build}
 keep=""
+virtio=1
 kernels=()
 while [ $# -gt 0 ]; do
   case "$1" in
   --build) build=$2; shift 2 ;;
   --keep) keep=$2; shift 2 ;;
-  -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  --no-virtio) virtio=0; shift ;;
+  -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   -*) echo "kvm-exits.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   *) kernels+=("$1"); shift ;;
   esac
@@ -46,6 +50,11 @@ tracing=/sys/kernel/tracing
 [ -d "$tracing/events" ] || mount -t tracefs nodev "$tracing" 2>/dev/null || true
 [ -d "$tracing/events/kvm" ] || { echo "kvm-exits.sh: no KVM tracepoints in $tracing (root needed)" >&2; exit 77; }
 qemu=$(command -v qemu-system-x86_64) || { echo "kvm-exits.sh: qemu-system-x86_64 not found" >&2; exit 77; }
+console_devices=(-serial stdio)
+if [ "$virtio" = 1 ]; then
+  console_devices=(-chardev stdio,id=console,mux=on -serial chardev:console
+    -device virtio-serial-pci -device virtconsole,chardev=console)
+fi
 firmware=/usr/share/qemu/qboot.rom
 [ -f "$firmware" ] || firmware=""
 
@@ -79,7 +88,7 @@ run_traced() {
     echo "$BASHPID" >"$instance/set_event_pid"
     exec timeout 300 "$qemu" -accel kvm -cpu host,-arch-capabilities -M pc \
       ${firmware:+-bios "$firmware"} -m 128M -nodefaults -display none -no-reboot \
-      -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+      "${console_devices[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
       -kernel "$kernel" -append "$append" </dev/null
   ) >"$console" 2>&1 &
   local pid=$!
@@ -130,6 +139,8 @@ classify() {
         else if (port == 32 || port == 33 || port == 160 || port == 161) device = "pic"
         else if (port == 128) device = "io_delay"
         else if (port == 244) device = "debug_exit"
+        else if (port == 3320 || port == 3324) device = "pci_config"
+        else if (port >= 49152) device = "virtio"
         else device = "other"
         count("pio " device " " direction)
         next

@@ -18,6 +18,7 @@
 #include "hardware.h"
 #include "kvm_interface.h"
 #include "kvmclock.h"
+#include "virtio_console.h"
 #include "wedge_state.h"
 
 #include <afterburner/common/entry.h>
@@ -35,6 +36,8 @@ PortRouter router;
 CpuidCache cache;
 PortHardware realHardware;
 alignas(64) volatile PvclockTimeInfo clockRecord;
+VirtioConsole virtioConsole;
+alignas(4096) uint8_t virtioMemory[VirtioConsole::MemoryBytes];
 
 bool hasSignature(const CpuidResult &result) {
   return result.ebx == SignatureEbx && result.ecx == SignatureEcx && result.edx == SignatureEdx;
@@ -47,13 +50,37 @@ uint64_t kvmclockNow() {
   return pvclockNanoseconds(copy, hardware::readTimestamp());
 }
 
-// Registers clockRecord with KVM. The MSR takes a guest-PHYSICAL address; the wedge
-// only knows its virtual one, so kvmclock is used only where the two agree: code
-// linked below 4 GiB and entered by Multiboot, which the kernels identity-map (a
-// higher-half kernel keeps the PIT as it is rather than let KVM write elsewhere).
+// kvmclock and the virtio ring take guest-PHYSICAL addresses; the wedge only knows
+// its virtual ones, so both are used only where the two agree: code linked below
+// 4 GiB and entered by Multiboot, which the kernels identity-map. (A higher-half
+// kernel keeps the PIT and the UART as they are rather than let KVM or QEMU write
+// elsewhere.)
+bool identityMapped(const afterburner_boot_info *boot, const volatile void *object) {
+  const uintptr_t address = reinterpret_cast<uintptr_t>(object);
+  return boot && boot->entry_kind == AFTERBURNER_ENTRY_MULTIBOOT && address < IdentityMappedLimit;
+}
+
+void virtioWrite(uint16_t port, const uint8_t *bytes, size_t count) {
+  virtioConsole.write(bytes, count);
+  if (!virtioConsole.started()) // the device stopped: the UART still works
+    hardware::portOutBytes(port, bytes, count);
+}
+
+void virtioDrain() { virtioConsole.drain(); }
+
+// Sends console lines through a virtio console when QEMU has one (one notify per
+// line instead of one exit per byte).
+void startVirtioConsole(const afterburner_boot_info *boot) {
+  if (!identityMapped(boot, virtioMemory) || !virtioConsole.start(&realHardware, virtioMemory))
+    return;
+  realHardware.outBytes = virtioWrite;
+  realHardware.drain = virtioDrain;
+}
+
+// Registers clockRecord with KVM (see identityMapped).
 bool enableKvmclock(const afterburner_boot_info *boot, uint32_t features) {
   const uintptr_t address = reinterpret_cast<uintptr_t>(&clockRecord);
-  if (!boot || boot->entry_kind != AFTERBURNER_ENTRY_MULTIBOOT || address >= IdentityMappedLimit)
+  if (!identityMapped(boot, &clockRecord))
     return false;
   uint32_t msr = 0;
   if (features & FeatureClocksource2)
@@ -85,7 +112,9 @@ int init(const afterburner_boot_info *boot) {
   realHardware.in = hardware::portIn;
   realHardware.out = hardware::portOut;
   realHardware.outBytes = hardware::portOutBytes;
+  realHardware.drain = nullptr;
   realHardware.nowNanoseconds = enableKvmclock(boot, features.eax) ? kvmclockNow : nullptr;
+  startVirtioConsole(boot);
   router.reset(&realHardware, (features.eax & FeatureNopIoDelay) != 0);
   if (boot)
     afterburner_common_set_console(boot->console_write); // the unimplemented message

@@ -16,6 +16,9 @@ struct PortHardware {
   void (*outBytes)(uint16_t port, const uint8_t *bytes, size_t count);
   // Nanoseconds of guest time from kvmclock; NULL when kvmclock is not in use.
   uint64_t (*nowNanoseconds)();
+  // Waits until text given to outBytes has reached its device (a queue-based
+  // console); NULL when outBytes is synchronous.
+  void (*drain)();
 };
 
 } // namespace afterburner::kvm

@@ -27,13 +27,19 @@ void PortRouter::reset(const PortHardware *hardware, bool dropIoDelay) {
   Pic.reset();
 }
 
-uint32_t PortRouter::passIn(uint16_t port, unsigned width) {
+void PortRouter::flushConsole() {
   Console.flush();
+  if (Hardware->drain)
+    Hardware->drain();
+}
+
+uint32_t PortRouter::passIn(uint16_t port, unsigned width) {
+  flushConsole();
   return Hardware->in(port, width);
 }
 
 void PortRouter::passOut(uint16_t port, unsigned width, uint32_t value) {
-  Console.flush();
+  flushConsole();
   Hardware->out(port, width, value);
 }
 

@@ -36,8 +36,9 @@ public:
   // True when the console takes a string write (outs to its data port) byte by
   // byte; otherwise the caller executes the string instruction itself.
   bool takesString(uint16_t port, unsigned width) const;
-  // Before the caller touches a device directly (string I/O, hlt): keep order.
-  void flushConsole() { Console.flush(); }
+  // Before the caller touches another device directly (string I/O): sends the
+  // buffered text and waits until it is out, so output keeps its order.
+  void flushConsole();
   UartConsole &console() { return Console; }
 
 private:
