@@ -133,34 +133,47 @@ afterburner_xen_pushf_fixup:
 
 /*
  * popf (CALL form): (%rsp) = R, 8(%rsp) = the image popf pops. Sets the mask from the
- * image's IF, forces a pending upcall when that unmasks, loads the loadable flags for
- * real, and continues at R + 7 with the image popped, as popfq would.
+ * image's IF, forces a pending upcall when that unmasks, loads the image's arithmetic
+ * flags, and continues at R + 7 with the image popped, as popfq would. No popfq: it is
+ * slow everywhere (and ends the translation block under TCG); DF comes from std/cld, OF
+ * from an add or a test, and SF ZF AF PF CF from sahf. TF, AC, NT, IOPL and the real IF
+ * are not the guest's to change.
  */
   .globl afterburner_xen_popf_entry
   .type afterburner_xen_popf_entry, @function
 afterburner_xen_popf_entry:
-  pushq %rax
-  pushq %rcx
-  movq 24(%rsp), %rax            /* the image */
-  movq 16(%rsp), %rcx            /* R */
-  addq $7, %rcx                  /* flags are ours until the final popfq */
-  movq %rcx, 24(%rsp)            /* the image's slot becomes the return address */
-  movq %rax, %rcx
-  andq $0x0cd7, %rcx             /* CF, bit 1, PF, AF, ZF, SF, DF, OF */
-  orq $0x200, %rcx               /* the real IF stays set */
-  movq %rcx, 16(%rsp)            /* R's slot becomes what popfq loads */
-  shrq $9, %rax
-  andl $1, %eax
-  xorl $1, %eax                  /* mask = !IF; ZF set when unmasking */
-  movb %al, MASK(%rip)
-  jnz 1f
+  pushq %rax                     /* (%rsp) = rax, 8 = R, 16 = image */
+  movq 16(%rsp), %rax
+  testl $0x200, %eax
+  setz MASK(%rip)                /* mask = !IF */
+  jz 1f
   cmpb $0, PENDING(%rip)
   je 1f
   call afterburner_xen_force_upcall
 1:
-  popq %rcx
+  testl $0x400, %eax
+  jz 2f
+  std
+  jmp 3f
+2:
+  cld
+3:
+  testl $0x800, %eax
+  jz 4f
+  movb %al, %ah
+  movb $0x7f, %al
+  addb $1, %al                   /* OF = 1 (the other flags come next) */
+  jmp 5f
+4:
+  movb %al, %ah
+  testl %eax, %eax               /* OF = 0 */
+5:
+  sahf                           /* SF ZF AF PF CF from the image's low byte */
+  movq 8(%rsp), %rax
+  leaq 7(%rax), %rax
+  movq %rax, 16(%rsp)            /* the image's slot becomes R + 7 */
   popq %rax
-  popfq
+  leaq 8(%rsp), %rsp
   ret
   .size afterburner_xen_popf_entry, . - afterburner_xen_popf_entry
 

@@ -62,6 +62,13 @@ TEST(IrqEntry, PopfLoadsArithmeticFlagsAndSetsTheMask) {
   }
 }
 
+TEST(IrqEntry, PopfLoadsTheDirectionFlag) {
+  pending() = 0;
+  EXPECT_TRUE(harness_popf(0x400 | Reserved) & 0x400);
+  EXPECT_FALSE(harness_popf(Reserved) & 0x400);
+  EXPECT_EQ(harness_popf(0x400 | 0x800 | 0x1 | Reserved) & (0x400 | Arithmetic), 0xc01u);
+}
+
 TEST(IrqEntry, PopfThatUnmasksForcesThePendingUpcall) {
   mask() = 1;
   pending() = 1;

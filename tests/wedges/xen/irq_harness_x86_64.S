@@ -45,6 +45,7 @@ harness_popf:
   .long 0
   pushfq
   popq %rax
+  cld                            /* the C++ caller needs DF clear */
   ret
 
 /* uint64_t harness_sti(uint64_t flags): loads flags, runs the sti template's code, returns
