@@ -70,7 +70,11 @@
  * PRINTC, which the host handles by draining the ring first (order is kept). */
 #define AKAROS_CONSOLE_RING_MAGIC 0x474e5952u /* "RYNG" */
 
+/* Byte offset of kernel_entry in the block (the entry stub is assembly). */
+#define AKAROS_VTHREAD_BLOCK_KERNEL_ENTRY 48
+
 #if !defined(__ASSEMBLER__)
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -96,11 +100,18 @@ struct akaros_vthread_block {
   uint64_t tsc_khz;     /* also served by GET_TSCFREQ */
   struct akaros_console_ring *console_ring;
   const char *command_line; /* or NULL */
-  uint64_t reserved[4];
+  uint64_t kernel_entry;    /* the kernel's 64-bit entry (ELF e_entry): the stub jumps there */
+  uint64_t reserved[3];
 };
 
 #ifdef __cplusplus
+static_assert(offsetof(akaros_vthread_block, kernel_entry) == AKAROS_VTHREAD_BLOCK_KERNEL_ENTRY,
+              "entry stub offset");
 }
+#else
+_Static_assert(offsetof(struct akaros_vthread_block, kernel_entry) ==
+                   AKAROS_VTHREAD_BLOCK_KERNEL_ENTRY,
+               "entry stub offset");
 #endif
 
 #endif /* !__ASSEMBLER__ */

@@ -23,9 +23,11 @@ constexpr uint64_t kPresent = 1, kWritable = 2, kAccessed = 0x20, kDirty = 0x40,
 constexpr uint64_t kAddressMask = 0x000ffffffffff000ull;
 // KVM's memslot size limit on this machine: 2^31 - 1 pages.
 constexpr uint64_t kMaximumSlotBytes = ((1ull << 31) - 1) * kPageSize;
-// Akaros puts its page-table root at 4 GiB (PAGE_TABLE_ROOT_START); the arena
-// starts looking there.
-constexpr uint64_t kArenaHint = 1ull << 32;
+// Akaros puts its page-table root at 4 GiB (PAGE_TABLE_ROOT_START). The arena
+// (page tables, stacks, the console ring and the kernel's block) goes at 2 GiB
+// first: a kernel that switches to its own page tables typically identity-maps
+// only the low 4 GiB, and must still reach the ring afterwards.
+constexpr uint64_t kArenaHints[] = {2ull << 30, 4ull << 30, 8ull << 30, 16ull << 30};
 
 uint64_t roundDown(uint64_t value, uint64_t unit) { return value & ~(unit - 1); }
 uint64_t roundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) & ~(unit - 1); }
@@ -120,7 +122,9 @@ std::vector<AddressRange> identityCoverage(std::vector<AddressRange> ranges, uin
 std::vector<uint64_t> akarosMmioHoles() { return {0, 0xfec00000, 0xfee00000}; }
 
 LowArena::LowArena(uint64_t limit, size_t bytes) : size_(bytes) {
-  for (uint64_t hint = kArenaHint; hint + bytes <= limit; hint += 1ull << 30) {
+  for (uint64_t hint : kArenaHints) {
+    if (hint + bytes > limit)
+      continue;
     void *at = mmap(reinterpret_cast<void *>(hint), bytes, PROT_READ | PROT_WRITE | PROT_EXEC,
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
     if (at == reinterpret_cast<void *>(hint)) {

@@ -204,6 +204,8 @@ void GuestThread::runVthread(const StartState &state) {
       break;
     run_->immediate_exit = 0;
     if (ioctl(fd_, KVM_RUN, 0) != 0) {
+      if ((errno == EINTR || errno == EAGAIN) && vm_.failStopReason())
+        failStopWithState(vm_.failStopReason());
       if (errno == EINTR || errno == EAGAIN)
         continue;
       failStop("vthread host: KVM_RUN on pcore %u: %s", id_, std::strerror(errno));

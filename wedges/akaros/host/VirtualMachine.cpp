@@ -206,6 +206,13 @@ void VirtualMachine::requestShutdown() {
     thread->kick();
 }
 
+void VirtualMachine::failStopAll(const char *reason) {
+  failStopReason_ = reason;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto &thread : threads_)
+    thread->kick();
+}
+
 unsigned VirtualMachine::guestPcoreCount() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return static_cast<unsigned>(threads_.size());

@@ -101,6 +101,10 @@ public:
   unsigned guestPcoreCount() const;
   ExitStatistics statistics() const;
   bool shutDownRequested() const { return shutDown_.load(); }
+  // Stops every running guest pcore, which fail-stops with its state dumped (a
+  // watchdog's timeout).
+  void failStopAll(const char *reason);
+  const char *failStopReason() const { return failStopReason_.load(); }
   uint64_t tscKilohertz() const { return tscKilohertz_; }
   const VirtualMachineOptions &options() const { return options_; }
   GuestMemory &memory() { return *memory_; }
@@ -136,6 +140,7 @@ private:
   mutable std::mutex mutex_;
   std::condition_variable finished_;
   std::atomic<bool> shutDown_{false};
+  std::atomic<const char *> failStopReason_{nullptr};
   ExitStatistics statistics_;
   ::akaros_console_ring *ring_ = nullptr;
   std::mutex consoleMutex_;

@@ -63,7 +63,8 @@ private:
 // Fail-stops the whole VM if the guest neither finishes nor shuts down in time.
 class Watchdog {
 public:
-  explicit Watchdog(unsigned seconds) : thread_([this, seconds] { watch(seconds); }) {}
+  Watchdog(VirtualMachine &vm, unsigned seconds)
+      : vm_(vm), thread_([this, seconds] { watch(seconds); }) {}
   ~Watchdog() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -76,9 +77,15 @@ public:
 private:
   void watch(unsigned seconds) {
     std::unique_lock<std::mutex> lock(mutex_);
-    if (!wake_.wait_for(lock, std::chrono::seconds(seconds), [this] { return done_; }))
-      failStop("afterburner-vthread: the guest did not finish within %u s", seconds);
+    if (wake_.wait_for(lock, std::chrono::seconds(seconds), [this] { return done_; }))
+      return;
+    std::fprintf(stderr, "afterburner-vthread: the guest did not finish within %u s\n", seconds);
+    vm_.failStopAll("stopped by the --timeout watchdog");
+    // A pcore that never returns from KVM_RUN: give up without its state.
+    wake_.wait_for(lock, std::chrono::seconds(5), [this] { return done_; });
+    failStop("afterburner-vthread: no guest pcore answered the watchdog");
   }
+  VirtualMachine &vm_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool done_ = false;
@@ -121,7 +128,8 @@ void printStatistics(const ExitStatistics &stats, const std::string &output,
                lines ? double(printc) / double(lines) : 0.0);
 }
 
-akaros_vthread_block *buildBlock(VirtualMachine &vm, const CommandOptions &options) {
+akaros_vthread_block *buildBlock(VirtualMachine &vm, const CommandOptions &options,
+                                 uint64_t kernelEntry) {
   auto *block = static_cast<akaros_vthread_block *>(vm.allocateGuestMemory(sizeof(akaros_vthread_block)));
   block->magic = AKAROS_VTHREAD_BLOCK_MAGIC;
   block->version = AKAROS_VTHREAD_BLOCK_VERSION;
@@ -140,6 +148,7 @@ akaros_vthread_block *buildBlock(VirtualMachine &vm, const CommandOptions &optio
   auto *text = static_cast<char *>(vm.allocateGuestMemory(line.size() + 1));
   std::memcpy(text, line.c_str(), line.size() + 1);
   block->command_line = text;
+  block->kernel_entry = kernelEntry;
   return block;
 }
 
@@ -168,9 +177,9 @@ int run(const CommandOptions &options) {
   vmOptions.strict = options.strict;
   vmOptions.console = [&capture](const char *text, size_t length) { capture.write(text, length); };
   VirtualMachine vm(vmOptions);
-  akaros_vthread_block *block = buildBlock(vm, options);
+  akaros_vthread_block *block = buildBlock(vm, options, image->entry());
   auto *stack = static_cast<uint8_t *>(vm.allocateGuestMemory(kKernelStackBytes));
-  Watchdog watchdog(options.timeoutSeconds);
+  Watchdog watchdog(vm, options.timeoutSeconds);
   Vthread *kernel = vm.startGuest(*entry, reinterpret_cast<uint64_t>(stack + kKernelStackBytes - 8),
                                   reinterpret_cast<uint64_t>(block));
   vthread_join(kernel, nullptr);
