@@ -76,9 +76,10 @@ bool parseNumber(const char *text, uint64_t &value) {
     return false;
   uint64_t result = 0;
   for (; *text >= '0' && *text <= '9'; ++text) {
-    if (result > (UINT64_MAX - 9) / 10)
+    uint64_t digit = (uint64_t)(*text - '0');
+    if (result > (UINT64_MAX - digit) / 10)
       return false;
-    result = result * 10 + (uint64_t)(*text - '0');
+    result = result * 10 + digit;
   }
   uint64_t multiplier = 1;
   if (*text == 'k')
