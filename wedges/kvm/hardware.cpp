@@ -73,22 +73,4 @@ void stringOut(StringIo &io) {
                  : "memory", "cc");
 }
 
-void stringIn(StringIo &io) {
-  if (io.width == 1)
-    asm volatile("testb %b[back], %b[back]; jz 1f; std; 1: rep insb; cld"
-                 : "+D"(io.address), "+c"(io.count)
-                 : "d"(io.port), [back] "q"(static_cast<uint8_t>(io.backward))
-                 : "memory", "cc");
-  else if (io.width == 2)
-    asm volatile("testb %b[back], %b[back]; jz 1f; std; 1: rep insw; cld"
-                 : "+D"(io.address), "+c"(io.count)
-                 : "d"(io.port), [back] "q"(static_cast<uint8_t>(io.backward))
-                 : "memory", "cc");
-  else
-    asm volatile("testb %b[back], %b[back]; jz 1f; std; 1: rep insl; cld"
-                 : "+D"(io.address), "+c"(io.count)
-                 : "d"(io.port), [back] "q"(static_cast<uint8_t>(io.backward))
-                 : "memory", "cc");
-}
-
 } // namespace afterburner::kvm::hardware

@@ -22,8 +22,8 @@ void portOut(uint16_t port, unsigned width, uint32_t value);
 // One `rep outsb`: under KVM one exit per byte, but no line-status polls.
 void portOutBytes(uint16_t port, const uint8_t *bytes, size_t count);
 
-// The string instructions with the interrupted code's registers: source/destination
-// and count advance as the instruction would advance them (count == 1 without rep).
+// rep outs with the interrupted code's registers: the source address and count
+// advance as the instruction would advance them (count == 1 without rep).
 struct StringIo {
   uint16_t port;
   unsigned width;
@@ -32,7 +32,6 @@ struct StringIo {
   uint64_t count;
 };
 void stringOut(StringIo &io);
-void stringIn(StringIo &io);
 
 } // namespace afterburner::kvm::hardware
 

@@ -4,8 +4,10 @@
 // instruction already does the right thing; what costs is the VM exit. The table
 // therefore puts the native instruction back (NATIVE) wherever the hardware
 // virtualizes it, and routes only the ops that can avoid exits to site calls:
-//   in/out/outs -> port_router.h (console batching, PIT from kvmclock, PIC masks,
-//                  io_delay dropped with KVM_FEATURE_NOP_IO_DELAY)
+//   in/out/outs -> port_router.h (COM1 output batched per line and sent through a
+//                  virtio console when QEMU has one (virtio_console.h), else one
+//                  rep outsb per line; PIT from kvmclock; PIC masks; io_delay
+//                  dropped with KVM_FEATURE_NOP_IO_DELAY)
 //   cpuid       -> cpuid_cache.h (leaves that cannot change answered from memory)
 // hlt stays native (idling must exit), and so do rdmsr/wrmsr: no PV MSR replaces
 // what the samples use. PV EOI is not used: it retires local-APIC interrupts, and
