@@ -16,6 +16,33 @@
 #define PENDING afterburner_xen_shared_page
 #define MASK afterburner_xen_shared_page + 1
 
+/*
+ * LOAD_ARITHMETIC_FLAGS: loads DF, OF, SF, ZF, AF, PF and CF from %rax (clobbering %rax)
+ * without popfq, which is slow everywhere and ends the translation block under TCG:
+ * std/cld, an add or a test for OF, sahf for the rest. TF, AC, NT, IOPL and the real IF
+ * are not the guest's to change under Xen PV anyway.
+ */
+.macro LOAD_ARITHMETIC_FLAGS
+  testl $0x400, %eax
+  jz .Lcld\@
+  std
+  jmp .Loverflow\@
+.Lcld\@:
+  cld
+.Loverflow\@:
+  testl $0x800, %eax
+  jz .Lno_overflow\@
+  movb %al, %ah
+  movb $0x7f, %al
+  addb $1, %al                   /* OF = 1; sahf sets the rest */
+  jmp .Lsahf\@
+.Lno_overflow\@:
+  movb %al, %ah
+  testl %eax, %eax               /* OF = 0 */
+.Lsahf\@:
+  sahf
+.endm
+
 /* ---- Inline templates (struct afterburner_inline_code in irq.cpp) -------------------- */
 
   .section .text.afterburner_xen_templates, "ax"
@@ -151,24 +178,7 @@ afterburner_xen_popf_entry:
   je 1f
   call afterburner_xen_force_upcall
 1:
-  testl $0x400, %eax
-  jz 2f
-  std
-  jmp 3f
-2:
-  cld
-3:
-  testl $0x800, %eax
-  jz 4f
-  movb %al, %ah
-  movb $0x7f, %al
-  addb $1, %al                   /* OF = 1 (the other flags come next) */
-  jmp 5f
-4:
-  movb %al, %ah
-  testl %eax, %eax               /* OF = 0 */
-5:
-  sahf                           /* SF ZF AF PF CF from the image's low byte */
+  LOAD_ARITHMETIC_FLAGS
   movq 8(%rsp), %rax
   leaq 7(%rax), %rax
   movq %rax, 16(%rsp)            /* the image's slot becomes R + 7 */
@@ -386,8 +396,10 @@ afterburner_xen_page_fault_entry:
   andq $-16, %rsp
   call \handler
   movq %rbx, %rsp
-  popfq
-  POP_GENERAL
+  movq (%rsp), %rax              /* the frame's flags */
+  LOAD_ARITHMETIC_FLAGS
+  leaq 8(%rsp), %rsp
+  POP_GENERAL                    /* pops leave the flags alone */
   ret
   .size \name, . - \name
 .endm

@@ -13,9 +13,14 @@ uint64_t harness_pushf(uint64_t flags);
 uint64_t harness_popf(uint64_t image);
 uint64_t harness_sti(uint64_t flags);
 int harness_far_ret();
+uint64_t harness_site_io(uint64_t flags, uint64_t *rax);
 
 // What the trampolines and callbacks in irq_x86_64.S call; unused by these tests.
-void afterburner_xen_handle_io() {}
+// Writes rax and clobbers the real flags, as any C++ handler may.
+void afterburner_xen_handle_io(uint64_t *frame, const void *) {
+  frame[15] = frame[15] * 6; // rax
+  asm volatile("std; xorl %%eax, %%eax; cld" ::: "eax", "cc");
+}
 void afterburner_xen_handle_cpu() {}
 void afterburner_xen_handle_mmu() {}
 void afterburner_xen_handle_descriptor() {}
@@ -95,3 +100,12 @@ TEST(IrqEntry, StiChecksPendingWithoutTouchingFlags) {
 }
 
 TEST(IrqEntry, FarReturnJumpsAndPopsBothWords) { EXPECT_EQ(harness_far_ret(), 1); }
+
+TEST(IrqEntry, TrampolineKeepsFlagsAndPassesRegisters) {
+  for (uint64_t pattern : {uint64_t(0), Arithmetic, uint64_t(0x400 | 0x801), uint64_t(0x44)}) {
+    uint64_t rax = 0;
+    const uint64_t flags = harness_site_io(pattern | Reserved, &rax);
+    EXPECT_EQ(flags & (Arithmetic | 0x400), pattern);
+    EXPECT_EQ(rax, 42u);
+  }
+}

@@ -60,6 +60,25 @@ harness_sti:
   popq %rax
   ret
 
+/* uint64_t harness_site_io(uint64_t flags, uint64_t *rax): a CALL-form site to the
+ * trampoline with flags loaded; returns the flags after it and stores its rax. */
+  .globl harness_site_io
+harness_site_io:
+  pushq %rbx
+  movq %rsi, %rbx
+  pushq %rdi
+  popfq
+  movl $7, %eax
+  call afterburner_xen_site_io
+  .byte 0x0f, 0x1f, 0x80
+  .long 0
+  movq %rax, (%rbx)
+  pushfq
+  popq %rax
+  cld
+  popq %rbx
+  ret
+
 /* int harness_far_ret(void): lretq in CALL form to a label; 1 when it lands there with
  * the stack balanced. */
   .globl harness_far_ret
