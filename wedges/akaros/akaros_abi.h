@@ -62,6 +62,10 @@
 /* Block flags. */
 #define AKAROS_VTHREAD_FLAG_CONSOLE_RING 0x1u /* console_ring is valid: prefer it */
 #define AKAROS_VTHREAD_FLAG_STRICT 0x2u       /* the host refuses non-Akaros encodings */
+/* The VM runs vthread vmcall numbers (vm->vmcall = vth_handle_vmcall), not the
+ * default VMM's: the wedge takes the TSC frequency from tsc_khz instead of
+ * GET_TSCFREQ and ends the vthread (VTH_VMCALL_EXIT) where it would SHUTDOWN. */
+#define AKAROS_VTHREAD_FLAG_VTHREAD_TABLE 0x4u
 
 /* The console ring: single producer (the guest), single consumer (the host).
  * head counts bytes ever written, tail bytes ever drained; both only grow. The
@@ -103,6 +107,13 @@ struct akaros_vthread_block {
   uint64_t kernel_entry;    /* the kernel's 64-bit entry (ELF e_entry): the stub jumps there */
   uint64_t reserved[3];
 };
+
+/* For code that runs as a vthread next to the wedge (exported by the wedge, not an
+ * ABI of Akaros): an Akaros vmcall, through the stand-in's tunnel when its CPUID leaf
+ * is there and `vmcall` otherwise. rax = number; rdi, rsi, rdx, rcx, r8 = arguments;
+ * returns rax. */
+uint64_t afterburner_akaros_vmcall(uint64_t number, uint64_t arg0, uint64_t arg1, uint64_t arg2,
+                                   uint64_t arg3, uint64_t arg4);
 
 #ifdef __cplusplus
 static_assert(offsetof(akaros_vthread_block, kernel_entry) == AKAROS_VTHREAD_BLOCK_KERNEL_ENTRY,

@@ -79,6 +79,8 @@ uint64_t readTimestamp() {
 Platform platform{vmcallHypercall, readMsr, writeMsr, readTimestamp};
 Console console;
 DeviceRouter devices;
+bool vthreadTable = false; // the block's AKAROS_VTHREAD_FLAG_VTHREAD_TABLE
+Platform devicePlatform;   // platform, with SHUTDOWN mapped for the vthread table
 
 // Handlers touch the device state; the kernel's interrupt handlers (an EOI) do too.
 class InterruptsOff {
@@ -125,8 +127,15 @@ void consoleWrite(const char *text, size_t length) {
   console.write(text, length);
 }
 
+// Under the vthread table there is no SHUTDOWN: the vthread ends instead.
+uint64_t shutDownHypercall(uint64_t number, uint64_t argument) {
+  if (vthreadTable && number == AKAROS_VMCALL_SHUTDOWN)
+    return platform.hypercall(AKAROS_VTH_VMCALL_EXIT, argument);
+  return platform.hypercall(number, argument);
+}
+
 void shutDown() {
-  platform.hypercall(AKAROS_VMCALL_SHUTDOWN, 0);
+  shutDownHypercall(AKAROS_VMCALL_SHUTDOWN, 0);
   for (;;)
     asm volatile("hlt");
 }
@@ -144,8 +153,13 @@ int init(const afterburner_boot_info *boot) {
   akaros_console_ring *ring = nullptr;
   if (block && (block->flags & AKAROS_VTHREAD_FLAG_CONSOLE_RING))
     ring = block->console_ring;
+  vthreadTable = block && (block->flags & AKAROS_VTHREAD_FLAG_VTHREAD_TABLE);
   console.reset(&platform, ring);
-  devices.reset(&platform, &console, platform.hypercall(AKAROS_VMCALL_GET_TSCFREQ, 0));
+  const uint64_t tscKilohertz =
+      vthreadTable ? block->tsc_khz : platform.hypercall(AKAROS_VMCALL_GET_TSCFREQ, 0);
+  devicePlatform = platform;
+  devicePlatform.hypercall = shutDownHypercall;
+  devices.reset(&devicePlatform, &console, tscKilohertz);
   afterburner_common_set_console(consoleWrite);
   afterburner_common_set_halt(shutDown);
   return 0;
@@ -286,6 +300,28 @@ constexpr afterburner_wedge makeAkarosWedge() {
 
 } // namespace
 } // namespace afterburner::akaros
+
+// For vthread code linked with the wedge (akaros_abi.h). Works before and without
+// init(): the mechanism is probed once.
+extern "C" uint64_t afterburner_akaros_vmcall(uint64_t number, uint64_t arg0, uint64_t arg1,
+                                              uint64_t arg2, uint64_t arg3, uint64_t arg4) {
+  static int tunnel = -2; // not probed yet
+  if (tunnel == -2)
+    tunnel = afterburner::akaros::tunnelState();
+  register uint64_t r8 asm("r8") = arg4;
+  if (tunnel > 0)
+    asm volatile("outb %%al, %[port]"
+                 : "+a"(number)
+                 : [port] "i"(AKAROS_TUNNEL_PORT_DEFAULT), "D"(arg0), "S"(arg1), "d"(arg2),
+                   "c"(arg3), "r"(r8)
+                 : "memory");
+  else
+    asm volatile("vmcall"
+                 : "+a"(number)
+                 : "D"(arg0), "S"(arg1), "d"(arg2), "c"(arg3), "r"(r8)
+                 : "memory");
+  return number;
+}
 
 extern "C" constexpr afterburner_wedge afterburner_wedge_akaros =
     afterburner::akaros::makeAkarosWedge();
