@@ -50,11 +50,8 @@ tracing=/sys/kernel/tracing
 [ -d "$tracing/events" ] || mount -t tracefs nodev "$tracing" 2>/dev/null || true
 [ -d "$tracing/events/kvm" ] || { echo "kvm-exits.sh: no KVM tracepoints in $tracing (root needed)" >&2; exit 77; }
 qemu=$(command -v qemu-system-x86_64) || { echo "kvm-exits.sh: qemu-system-x86_64 not found" >&2; exit 77; }
-console_devices=(-serial stdio)
-if [ "$virtio" = 1 ]; then
-  console_devices=(-chardev stdio,id=console,mux=on -serial chardev:console
-    -device virtio-serial-pci -device virtconsole,chardev=console)
-fi
+console_devices=(-chardev stdio,id=console,mux=on -serial chardev:console
+  -device virtio-serial-pci -device virtconsole,chardev=console)
 firmware=/usr/share/qemu/qboot.rom
 [ -f "$firmware" ] || firmware=""
 
@@ -72,8 +69,54 @@ trap cleanup EXIT
 
 events="kvm_exit kvm_pio kvm_cpuid kvm_msr kvm_mmio kvm_hypercall kvm_vcpu_wakeup kvm_userspace_exit"
 
+# qemu_for_guest: the QEMU the guests run in. With the virtio console, a wrapper that gives
+# the guest a mux chardev shared by COM1 and a virtconsole (in place of -serial stdio).
+qemu_for_guest=$qemu
+if [ "$virtio" = 1 ]; then
+  qemu_for_guest=$work/qemu-virtio-console
+  cat >"$qemu_for_guest" <<EOF_WRAPPER
+#!/usr/bin/env bash
+# Written by kvm-exits.sh: "-serial stdio" -> COM1 and a virtio console on one chardev.
+arguments=()
+while [ \$# -gt 0 ]; do
+  if [ "\$1" = -serial ] && [ "\${2:-}" = stdio ]; then
+    arguments+=(${console_devices[*]})
+    shift 2
+  else
+    arguments+=("\$1")
+    shift
+  fi
+done
+exec "$qemu" "\${arguments[@]}"
+EOF_WRAPPER
+  chmod +x "$qemu_for_guest"
+fi
+
+# The launcher (afterburner boot --platform kvm --stats) when the build has it.
+launcher=""
+for candidate in "$build/afterburner/tool/afterburner" "$build/bin/afterburner"; do
+  [ -x "$candidate" ] && { launcher=$candidate; break; }
+done
+
+# guest_command NAME KERNEL APPEND: the command line of one boot (as an array in command).
+guest_command() {
+  local name=$1 kernel=$2 append=$3
+  if [ -n "$launcher" ] && [ "$name" != firmware ]; then
+    command=("$launcher" boot --platform kvm --stats --quiet --timeout 300
+      --log "$work/$name.console" --qemu "$qemu_for_guest")
+    [ -n "$append" ] && command+=(--append "$append")
+    command+=("$kernel")
+    return
+  fi
+  command=(timeout 300 "$qemu_for_guest" -accel kvm -cpu host,-arch-capabilities -M pc
+    ${firmware:+-bios "$firmware"} -m 128M -nodefaults -display none -no-reboot
+    -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel")
+  [ -n "$append" ] && command+=(-append "$append")
+  return 0
+}
+
 # run_traced NAME KERNEL APPEND: boots once under a tracing instance; leaves NAME.trace,
-# NAME.console and NAME.status in $work.
+# NAME.console, NAME.output (the launcher's own lines) and NAME.status in $work.
 run_traced() {
   local name=$1 kernel=$2 append=$3
   instance="$tracing/instances/afterburner-kvm-exits-$$"
@@ -83,18 +126,18 @@ run_traced() {
   for event in $events; do
     [ -d "$instance/events/kvm/$event" ] && echo 1 >"$instance/events/kvm/$event/enable"
   done
-  local status=0 console=$work/$name.console
+  local status=0 output=$work/$name.output
+  local command=()
+  guest_command "$name" "$kernel" "$append"
   (
     echo "$BASHPID" >"$instance/set_event_pid"
-    exec timeout 300 "$qemu" -accel kvm -cpu host,-arch-capabilities -M pc \
-      ${firmware:+-bios "$firmware"} -m 128M -nodefaults -display none -no-reboot \
-      "${console_devices[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-      -kernel "$kernel" -append "$append" </dev/null
-  ) >"$console" 2>&1 &
+    exec "${command[@]}" </dev/null
+  ) >"$output" 2>&1 &
   local pid=$!
-  # QEMU pauses, not exits, on "KVM internal error": end it by its pid.
+  # QEMU pauses, not exits, on "KVM internal error": end it by its pid (the launcher
+  # does this itself).
   while kill -0 "$pid" 2>/dev/null; do
-    if grep -aq 'KVM internal error' "$console" 2>/dev/null; then
+    if grep -aq 'KVM internal error' "$output" 2>/dev/null; then
       sleep 0.5
       kill "$pid" 2>/dev/null || true
       break
@@ -102,6 +145,7 @@ run_traced() {
     sleep 0.2
   done
   wait "$pid" || status=$?
+  [ -f "$work/$name.console" ] || cp "$output" "$work/$name.console"
   echo 0 >"$instance/tracing_on"
   cat "$instance/trace" >"$work/$name.trace"
   local lost
@@ -197,6 +241,8 @@ report() {
   printf '%-22s %12s %12s\n' "uart exits per line" "$(per_line "$patched" "$lines_a")" \
     "$(per_line "$unpatched" "$lines_b")"
   printf '%-22s %12s %12s\n' "cpuid leaves exiting" "$(leaves "$patched")" "$(leaves "$unpatched")"
+  printf '%-22s %12s %12s\n' "QMP query-stats exits" "$(qmp_exits "$work/$1.patched.output")" \
+    "$(qmp_exits "$work/$1.off.output")"
   printf '%-22s %12s %12s\n' "exit status" "$(cat "$work/$1.patched.status")" "$(cat "$work/$1.off.status")"
   printf '%-22s %12s %12s\n' "result line" "$(result "$work/$1.patched.console")" "$(result "$work/$1.off.console")"
 }
@@ -206,6 +252,7 @@ per_line() {
   awk -v lines="$2" '$1 == "pio" && $2 == "uart" {n += $NF} END { if (lines == 0) print "-"; else printf "%.1f\n", n / lines }' "$1"
 }
 leaves() { awk '$1 == "leaf" {printf "%s%s(%d)", sep, $2, $3; sep = ","} END {if (!sep) printf "none"; print ""}' "$1"; }
+qmp_exits() { sed -n 's/^afterburner boot: stats: exits=\([0-9]*\).*/\1/p' "$1" | tail -1 | grep . || echo "-"; }
 result() { tr -d '\r' <"$1" | grep -aoE 'SUCCESS|FAILURE' | tail -1 || echo "?"; }
 
 # The firmware (qboot, QEMU's multiboot loader) exits before the kernel runs: measure it
