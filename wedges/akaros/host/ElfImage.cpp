@@ -130,3 +130,30 @@ std::optional<uint64_t> ElfImage::symbol(const std::string &name) const {
 }
 
 } // namespace afterburner::akaros
+
+namespace afterburner::akaros {
+
+std::optional<LoadedSegment> ElfImage::section(const std::string &name) const {
+  Elf64_Ehdr header;
+  std::memcpy(&header, bytes_.data(), sizeof header);
+  if (!inFile(bytes_, header.e_shoff, uint64_t(header.e_shnum) * sizeof(Elf64_Shdr)) ||
+      header.e_shstrndx >= header.e_shnum)
+    return std::nullopt;
+  Elf64_Shdr names;
+  std::memcpy(&names, bytes_.data() + header.e_shoff + header.e_shstrndx * sizeof names,
+              sizeof names);
+  if (!inFile(bytes_, names.sh_offset, names.sh_size))
+    return std::nullopt;
+  for (unsigned i = 0; i < header.e_shnum; ++i) {
+    Elf64_Shdr entry;
+    std::memcpy(&entry, bytes_.data() + header.e_shoff + i * sizeof entry, sizeof entry);
+    if (entry.sh_name >= names.sh_size)
+      continue;
+    const char *text = reinterpret_cast<const char *>(bytes_.data() + names.sh_offset + entry.sh_name);
+    if (strnlen(text, names.sh_size - entry.sh_name) == name.size() && name == text)
+      return LoadedSegment{entry.sh_addr, entry.sh_size};
+  }
+  return std::nullopt;
+}
+
+} // namespace afterburner::akaros

@@ -28,6 +28,8 @@ public:
   bool load(uint64_t limit, std::string &error);
 
   std::optional<uint64_t> symbol(const std::string &name) const;
+  // The address and size of the named section (e.g. .note.afterburner).
+  std::optional<LoadedSegment> section(const std::string &name) const;
   uint64_t entry() const { return entry_; }
   const std::vector<LoadedSegment> &segments() const { return segments_; }
 

@@ -158,6 +158,14 @@ GuestThread *VirtualMachine::acquireGuestThread() {
   return threads_.back().get();
 }
 
+void VirtualMachine::prepareGuestPcores(unsigned count) {
+  std::vector<GuestThread *> taken; // parked ones first, then new ones
+  while (guestPcoreCount() < count)
+    taken.push_back(acquireGuestThread());
+  for (GuestThread *thread : taken)
+    parkGuestThread(thread);
+}
+
 Vthread *VirtualMachine::createVthread(void *entry, void *argument) {
   auto *stack = static_cast<uint8_t *>(allocateGuestMemory(kVthreadStackBytes));
   // RSP = the last 8-byte slot, as Akaros's vthread_init_ctx: a call-entry alignment.

@@ -82,6 +82,9 @@ public:
   Vthread *createVthread(void *entry, void *argument);
   // Starts a guest pcore at rip/rsp with rdi (SMPBOOT, kernels): no stack is given.
   Vthread *startGuest(uint64_t rip, uint64_t rsp, uint64_t rdi, uint64_t cr3 = 0);
+  // Creates guest pcores up to `count` and parks them (Akaros's vmm_init makes its
+  // GPCs up front); afterwards tscKilohertz() is known.
+  void prepareGuestPcores(unsigned count);
   // Akaros's vthread_join: waits for VTH_VMCALL_EXIT and returns its rdi.
   void joinVthread(Vthread *vthread, void **returnValue);
 
