@@ -138,6 +138,10 @@ void PortRouter::out(uint16_t port, unsigned width, uint32_t value) {
   } else if (modelsTimer() && port == PitModel::SystemControlPort) {
     writeSystemControl(byte);
   } else if (PicMaskCache::owns(port)) {
+    // An EOI ends an interrupt handler, typically a timer tick: a line the kernel
+    // left unfinished (a prompt, progress dots) goes out now, not at its newline.
+    if ((port & 1) == 0)
+      Console.flush();
     if (Pic.write(port, byte))
       Hardware->out(port, 1, byte);
   } else {

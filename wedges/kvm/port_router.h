@@ -11,7 +11,9 @@
 //                                                     modelled while the speaker is off
 //   0x61                 OUT2/refresh from the model  passed on when a bit other
 //                                                     than the channel 2 gate changes
-//   0x20/0x21/0xa0/0xa1  masks from memory            unchanged masks dropped
+//   0x20/0x21/0xa0/0xa1  masks from memory            unchanged masks dropped; a
+//                                                     command (EOI) sends a pending
+//                                                     partial line first
 //   0x80                 passed on                    dropped with NOP_IO_DELAY
 //
 // Without kvmclock the PIT and port 0x61 are passed on untouched.

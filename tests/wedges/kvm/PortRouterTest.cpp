@@ -111,6 +111,17 @@ TEST_F(PortRouterTest, PicMaskReadBeforeAnyWriteAsksOnce) {
   EXPECT_EQ(hardware->Accesses.size(), 1u);
 }
 
+TEST_F(PortRouterTest, EndOfInterruptSendsAPartialLine) {
+  start();
+  router.out(0x3f8, 1, '.');
+  router.out(0x20, 1, 0x20);
+  ASSERT_EQ(hardware->Accesses.size(), 2u);
+  EXPECT_EQ(hardware->Accesses[0].bytes, ".");
+  EXPECT_EQ(hardware->Accesses[1], (Access{true, 0x20, 1, 0x20, {}}));
+  router.out(0x20, 1, 0x20); // nothing pending: just the EOI
+  EXPECT_EQ(hardware->Accesses.size(), 3u);
+}
+
 TEST_F(PortRouterTest, OtherPortsFlushTheConsoleFirst) {
   start();
   router.out(0x3f8, 1, 'o');
