@@ -55,6 +55,10 @@ bool wedgeUsable(const afterburner_wedge &wedge, Diagnostics &diagnostics) {
     problem.text("its name or detect() is missing or too long");
     return false;
   }
+  if (wedge.mode != 16 && wedge.mode != 32 && wedge.mode != 64) {
+    problem.text("mode ").decimal(wedge.mode).text(" is not 16, 32 or 64");
+    return false;
+  }
   problem.cancel();
   return true;
 }

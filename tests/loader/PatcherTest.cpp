@@ -1,5 +1,6 @@
 // Tests for loader/patcher.cpp: the bytes written for every op under every policy.
 #include "harness.h"
+#include "op_table.h"
 #include "patcher.h"
 #include "site_table.h"
 
@@ -131,6 +132,47 @@ TEST_P(EveryOpPatch, NativeLeavesTheSiteAlone) {
   EXPECT_EQ(result->counts.native, 1u);
   EXPECT_EQ(image.read(site, 16), before);
   EXPECT_TRUE(testing::textWriteLog().writes.empty());
+}
+
+TEST_P(EveryOpPatch, InlinePolicyCopiesTheTemplate) {
+  const unsigned op = GetParam();
+  if (testing::sampleMode(op) != 64)
+    GTEST_SKIP();
+  TestImage image;
+  TestWedge wedge(image);
+  const std::vector<uint8_t> templateBytes = {0x48, 0x89, 0xc0}; // any bytes: copied verbatim
+  afterburner_inline_code descriptor = {};
+  descriptor.bytes = reinterpret_cast<const uint8_t *>(image.placeData(templateBytes));
+  descriptor.length = 3;
+  std::vector<uint8_t> descriptorBytes(sizeof descriptor);
+  std::memcpy(descriptorBytes.data(), &descriptor, sizeof descriptor);
+  wedge.set(op, AFTERBURNER_POLICY_INLINE, image.placeData(descriptorBytes));
+  const uintptr_t site = image.addSite(op, testing::sampleInstruction(op), 16, 64);
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.patched, 1u) << result->diagnostics.text();
+  auto expected = templateBytes;
+  const auto padding = testing::canonicalNops(13);
+  expected.insert(expected.end(), padding.begin(), padding.end());
+  EXPECT_EQ(image.read(site, 16), expected);
+}
+
+TEST_P(EveryOpPatch, JumpPolicyOnlyForOpsThatDoNotReturn) {
+  const unsigned op = GetParam();
+  if (testing::sampleMode(op) != 64)
+    GTEST_SKIP();
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.set(op, AFTERBURNER_POLICY_JUMP, wedge.entry);
+  const uintptr_t site = image.addSite(op, testing::sampleInstruction(op), 16, 64);
+  auto result = patch(image, &wedge.wedge);
+  if (opInfo(op)->flow == AFTERBURNER_FLOW_NO_RETURN) {
+    EXPECT_EQ(result->counts.patched, 1u);
+    EXPECT_EQ(image.read(site, 1)[0], AFTERBURNER_JUMP_OPCODE);
+  } else {
+    EXPECT_EQ(result->counts.failed, 1u);
+    EXPECT_EQ(image.read(site, testing::sampleInstruction(op).size()),
+              testing::sampleInstruction(op));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Patcher, EveryOpPatch,

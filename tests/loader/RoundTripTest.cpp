@@ -16,6 +16,7 @@
 #include <iterator>
 #include <map>
 #include <regex>
+#include <sys/wait.h>
 
 namespace afterburner::tool {
 namespace {
@@ -166,6 +167,97 @@ TEST(RoundTrip, PatchingWithTheImagesWedgeWritesTheExpectedBytes) {
     }
     EXPECT_EQ(target, unimplemented);
   }
+}
+
+struct CommandResult {
+  int status;
+  std::string output;
+};
+
+CommandResult runTool(const std::string &arguments) {
+  const std::string command = std::string(AFTERBURNER_TOOL) + " " + arguments + " 2>&1";
+  FILE *pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  size_t read;
+  while ((read = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+    output.append(buffer, read);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+std::string temporaryPath(const char *name) {
+  return ::testing::TempDir() + "afterburner-roundtrip-" + name;
+}
+
+bool exists(const std::string &path) { return std::ifstream(path).good(); }
+
+TEST(PatchCommand, PatchesAndFillsThePatchState) {
+  const std::string output = temporaryPath("patched");
+  std::remove(output.c_str());
+  const auto result = runTool("patch --wedge roundtrip " + std::string(AFTERBURNER_ROUNDTRIP_IMAGE) +
+                              " " + output);
+  ASSERT_EQ(result.status, 0) << result.output;
+  EXPECT_NE(result.output.find("afterburner: wedge=roundtrip sites=23 patched=21"),
+            std::string::npos);
+  std::string error;
+  auto image = ElfImage::parse(readFile(output.c_str()), error);
+  ASSERT_TRUE(image) << error;
+  const auto &streams = image->noteStreams();
+  const auto state = loader::findPatchState(image->map(), streams.data(), streams.size());
+  EXPECT_STREQ(state.state.wedge, "roundtrip");
+  EXPECT_EQ(state.state.patched_sites, 21u);
+
+  // A pre-patched image is refused, and the output is left alone.
+  const std::string again = temporaryPath("again");
+  std::remove(again.c_str());
+  const auto second = runTool("patch --wedge roundtrip " + output + " " + again);
+  EXPECT_EQ(second.status, 1);
+  EXPECT_NE(second.output.find("already pre-patched for roundtrip"), std::string::npos);
+  EXPECT_FALSE(exists(again));
+}
+
+TEST(PatchCommand, MissingWedgeIsAClearErrorAndWritesNothing) {
+  const std::string output = temporaryPath("missing");
+  std::remove(output.c_str());
+  const auto result = runTool("patch --wedge nosuch " + std::string(AFTERBURNER_ROUNDTRIP_IMAGE) +
+                              " " + output);
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.output.find("no symbol afterburner_wedge_nosuch"), std::string::npos);
+  EXPECT_NE(result.output.find("wedges in the image: roundtrip"), std::string::npos)
+      << result.output;
+  EXPECT_FALSE(exists(output));
+}
+
+TEST(PatchCommand, NotAnElfIsAClearError) {
+  const std::string input = temporaryPath("text");
+  std::ofstream(input) << "not an image\n";
+  const std::string output = temporaryPath("text-out");
+  std::remove(output.c_str());
+  const auto result = runTool("patch --wedge roundtrip " + input + " " + output);
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.output.find("not an ELF file"), std::string::npos);
+  EXPECT_FALSE(exists(output));
+}
+
+TEST(PatchCommand, ImageWithoutAfterburnerNotesIsAClearError) {
+  // The tool itself: an ELF with GNU notes but no PATCH_STATE note.
+  const std::string output = temporaryPath("tool-out");
+  std::remove(output.c_str());
+  const auto result = runTool("patch --wedge roundtrip " + std::string(AFTERBURNER_TOOL) + " " +
+                              output);
+  EXPECT_EQ(result.status, 1);
+  EXPECT_TRUE(result.output.find("no PATCH_STATE note") != std::string::npos ||
+              result.output.find("no notes") != std::string::npos)
+      << result.output;
+  EXPECT_FALSE(exists(output));
+}
+
+TEST(PatchCommand, UsageErrors) {
+  EXPECT_EQ(runTool("patch").status, 2);
+  EXPECT_EQ(runTool("patch --wedge xen onlyone").status, 2);
+  EXPECT_EQ(runTool("patch --bogus a b").status, 2);
+  EXPECT_EQ(runTool("patch --help").status, 0);
 }
 
 } // namespace

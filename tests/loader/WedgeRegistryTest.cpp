@@ -75,10 +75,12 @@ TEST(WedgeRegistry, MalformedWedgesAreSkipped) {
   afterburner_wedge unnamed = makeWedge(nullptr, detectHigh);
   afterburner_wedge longName = makeWedge("a-name-much-too-long", detectHigh);
   afterburner_wedge noDetect = makeWedge("nodetect", nullptr);
-  const afterburner_wedge *list[] = {&unnamed, &longName, &noDetect, nullptr};
+  afterburner_wedge noMode = makeWedge("nomode", detectHigh);
+  noMode.mode = 0;
+  const afterburner_wedge *list[] = {&unnamed, &longName, &noDetect, &noMode, nullptr};
   Diagnostics diagnostics;
-  EXPECT_EQ(selectWedge({list, 4}, nullptr, nullptr, diagnostics), nullptr);
-  EXPECT_EQ(diagnostics.lineCount(), 3u);
+  EXPECT_EQ(selectWedge({list, 5}, nullptr, nullptr, diagnostics), nullptr);
+  EXPECT_EQ(diagnostics.lineCount(), 4u);
 }
 
 TEST(WedgeRegistry, APrepatchedImageSelectsOnlyItsWedge) {
