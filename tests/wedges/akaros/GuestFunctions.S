@@ -139,4 +139,83 @@ test_guest_pci_id:
   TUNNEL
   ud2
 
+/* rdi -> { uint64_t gdt, idt, wanted, timer_count }: loads the host-built GDT and
+ * IDT (Akaros starts a vthread with neither), reloads CS, arms the x2APIC timer at
+ * vector 0x40 when timer_count != 0 (periodic, divide by 1: microseconds at 1 MHz),
+ * then halts with IF = 1 until test_guest_interrupt_count reaches wanted.
+ * EXIT(the count). */
+  .globl test_guest_interrupts
+test_guest_interrupts:
+  mov %rdi, %r12
+  sub $16, %rsp
+  movw $23, (%rsp)
+  mov 0(%r12), %rax
+  mov %rax, 2(%rsp)
+  lgdt (%rsp)
+  movw $4095, (%rsp)
+  mov 8(%r12), %rax
+  mov %rax, 2(%rsp)
+  lidt (%rsp)
+  add $16, %rsp
+  lea 1f(%rip), %rax
+  pushq $8
+  push %rax
+  lretq
+1:
+  mov $16, %eax
+  mov %eax, %ds
+  mov %eax, %es
+  mov %eax, %ss
+  mov 24(%r12), %rbx
+  test %rbx, %rbx
+  jz 2f
+  mov $0x83e, %ecx           /* TDCR: divide by 1 */
+  mov $0xb, %eax
+  xor %edx, %edx
+  wrmsr
+  mov $0x832, %ecx           /* LVTT: vector 0x40, periodic */
+  mov $0x20040, %eax
+  wrmsr
+  mov $0x838, %ecx           /* TMICT */
+  mov %ebx, %eax
+  wrmsr
+2:
+  sti
+3:
+  hlt
+  mov test_guest_interrupt_count(%rip), %rax
+  cmp 16(%r12), %rax
+  jb 3b
+  cli
+  mov $0x838, %ecx           /* stop the timer */
+  xor %eax, %eax
+  xor %edx, %edx
+  wrmsr
+  mov test_guest_interrupt_count(%rip), %rdi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+/* The handler of vector 0x40: count, x2APIC EOI (no exit on Akaros), iretq. */
+  .globl test_guest_interrupt_handler
+test_guest_interrupt_handler:
+  push %rax
+  push %rcx
+  push %rdx
+  lock incq test_guest_interrupt_count(%rip)
+  mov $0x80b, %ecx
+  xor %eax, %eax
+  xor %edx, %edx
+  wrmsr
+  pop %rdx
+  pop %rcx
+  pop %rax
+  iretq
+
+  .data
+  .p2align 3
+  .globl test_guest_interrupt_count
+test_guest_interrupt_count:
+  .quad 0
+
   .section .note.GNU-stack, "", @progbits

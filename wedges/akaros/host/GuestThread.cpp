@@ -161,6 +161,10 @@ uint64_t GuestThread::tscKilohertz() {
 }
 
 void GuestThread::start(Vthread *vthread, uint64_t rip, uint64_t rsp, uint64_t rdi, uint64_t cr3) {
+  // The state is loaded here, before the vthread is visible to anyone: an interrupt
+  // sent right after vthread_create (vmm_interrupt_guest) must not be lost to the
+  // LAPIC reset below. The pcore is parked, so its vCPU is not in KVM_RUN.
+  loadInitialState({vthread, rip, rsp, rdi, cr3});
   {
     std::lock_guard<std::mutex> lock(mutex_);
     pending_ = {vthread, rip, rsp, rdi, cr3};
@@ -196,7 +200,6 @@ void GuestThread::workerLoop() {
 }
 
 void GuestThread::runVthread(const StartState &state) {
-  loadInitialState(state);
   finishing_ = false;
   returnValue_ = nullptr;
   for (;;) {

@@ -10,6 +10,7 @@
 #include "akaros_abi.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -52,6 +53,17 @@ std::vector<kvm_cpuid_entry2> supportedCpuid(int kvm) {
   auto *entries = reinterpret_cast<const kvm_cpuid_entry2 *>(buffer.data() + kvm::kHeaderBytes);
   return {entries, entries + *count};
 }
+
+// A vthread reaches only memory below the physical limit (2^46), and glibc puts
+// every malloc arena but the main one, and every large block, in mmap space near
+// 2^47. So a process that links the vthread host keeps its heap in the low brk
+// heap: one arena, and mmap only for blocks above the largest threshold glibc takes
+// (32 MiB). Done before main(), before any thread can make another arena.
+const bool lowHeap = [] {
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  return true;
+}();
 
 } // namespace
 
