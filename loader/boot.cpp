@@ -105,13 +105,11 @@ bool commandLineDisablesPatching(const char *commandLine) {
   return false;
 }
 
-void runBoot(const afterburner_boot_info &boot, const BootEnvironment &environment,
-             afterburner_boot_result &result) {
-  Diagnostics &diagnostics = *environment.diagnostics;
-  const NoteStream stream = {reinterpret_cast<uintptr_t>(boot.notes_start),
-                             reinterpret_cast<uintptr_t>(boot.notes_end)};
-  const PatchStateNote patchState = findPatchState(environment.map, &stream, 1);
+namespace {
 
+// Step 1: every record validated, valid sites sorted in environment.entries.
+SiteTable collectBootSites(const afterburner_boot_info &boot, const BootEnvironment &environment,
+                           const NoteStream &stream, const PatchStateNote &patchState) {
   SiteTableInput input;
   input.map = environment.map;
   input.text = {boot.text_start, boot.text_end};
@@ -121,28 +119,53 @@ void runBoot(const afterburner_boot_info &boot, const BootEnvironment &environme
   SiteTable table;
   table.entries = environment.entries;
   table.capacity = environment.entryCapacity;
-  collectSites(input, table, diagnostics);
+  collectSites(input, table, *environment.diagnostics);
+  return table;
+}
 
+// Step 2: the wedge to patch for (nullptr: bare metal, or its init() failed).
+const afterburner_wedge *chooseWedge(const afterburner_boot_info &boot,
+                                     const BootEnvironment &environment,
+                                     const PatchStateNote &patchState) {
+  Diagnostics &diagnostics = *environment.diagnostics;
   const char *required = patchState.filled() ? patchState.state.wedge : nullptr;
   const afterburner_wedge *wedge = selectWedge(environment.wedges, &boot, required, diagnostics);
   checkPrepatchedFor(patchState, wedge, diagnostics);
-  wedge = initialiseWedge(boot, wedge, diagnostics);
+  return initialiseWedge(boot, wedge, diagnostics);
+}
 
-  const bool patchingDisabled = (boot.flags & AFTERBURNER_BOOT_NO_PATCHING) ||
-                                commandLineDisablesPatching(boot.command_line);
+// Step 3: writes only with a wedge and patching enabled; counts either way.
+PatchCounts patchBootSites(const afterburner_boot_info &boot, const BootEnvironment &environment,
+                           const SiteTable &table, const afterburner_wedge *wedge,
+                           bool patchingDisabled) {
   PatchOptions options;
   options.map = environment.map;
   options.wedge = wedge;
   options.writeSites = !patchingDisabled;
   PatchCounts counts;
-  if (wedge && !patchingDisabled) {
-    TextWriteSession session(&boot);
-    patchSites(options, table, counts, diagnostics);
-  } else {
-    patchSites(options, table, counts, diagnostics); // counts only: nothing is written
+  if (!wedge || patchingDisabled) {
+    patchSites(options, table, counts, *environment.diagnostics); // nothing is written
+    return counts;
   }
+  TextWriteSession session(&boot);
+  patchSites(options, table, counts, *environment.diagnostics);
+  return counts;
+}
+
+} // namespace
+
+void runBoot(const afterburner_boot_info &boot, const BootEnvironment &environment,
+             afterburner_boot_result &result) {
+  const NoteStream stream = {reinterpret_cast<uintptr_t>(boot.notes_start),
+                             reinterpret_cast<uintptr_t>(boot.notes_end)};
+  const PatchStateNote patchState = findPatchState(environment.map, &stream, 1);
+  const SiteTable table = collectBootSites(boot, environment, stream, patchState);
+  const afterburner_wedge *wedge = chooseWedge(boot, environment, patchState);
+  const bool patchingDisabled = (boot.flags & AFTERBURNER_BOOT_NO_PATCHING) ||
+                                commandLineDisablesPatching(boot.command_line);
+  const PatchCounts counts = patchBootSites(boot, environment, table, wedge, patchingDisabled);
   fillResult(result, wedge, table, counts);
-  printReport(boot, result, counts, patchingDisabled, diagnostics);
+  printReport(boot, result, counts, patchingDisabled, *environment.diagnostics);
 }
 
 } // namespace afterburner::loader
