@@ -77,14 +77,20 @@ void ioInitialize() {
 
 using namespace afterburner::xen;
 
-extern "C" void afterburner_xen_handle_io(SiteFrame *frame, const afterburner_site *site) {
+// in/out through the lean entry (irq_x86_64.S): returns rax as the instruction leaves it.
+extern "C" uint64_t afterburner_xen_port_io(const afterburner_site *site, uint64_t rax,
+                                           uint64_t rdx) {
   const bool immediate =
       site->op == AFTERBURNER_OP_in_imm || site->op == AFTERBURNER_OP_out_imm;
-  const uint16_t port = immediate ? site->immediate : uint16_t(frame->rdx);
+  const uint16_t port = immediate ? site->immediate : uint16_t(rdx);
   const unsigned width = site->operand_width ? site->operand_width : 1;
   if (site->op == AFTERBURNER_OP_out_imm || site->op == AFTERBURNER_OP_out_dx) {
-    portWrite(port, uint32_t(frame->rax), width);
-    return;
+    portWrite(port, uint32_t(rax), width);
+    return rax;
   }
-  writeRegister(*frame, AFTERBURNER_REG_RAX, portRead(port, width), width);
+  const uint32_t value = portRead(port, width);
+  if (width == 4)
+    return value; // a 32-bit write zeroes the upper half
+  const uint64_t keep = width == 2 ? ~uint64_t(0xffff) : ~uint64_t(0xff);
+  return (rax & keep) | (value & ~keep);
 }

@@ -112,7 +112,7 @@ constexpr afterburner_wedge makeWedge() {
   ops[AFTERBURNER_OP_far_ret] = call(afterburner_xen_far_ret_entry);
   // Port I/O: device models and pass-through.
   for (unsigned op : IoOps)
-    ops[op] = call(afterburner_xen_site_io);
+    ops[op] = call(afterburner_xen_site_port_io);
   for (unsigned op : CpuOps)
     ops[op] = call(afterburner_xen_site_cpu);
   for (unsigned op : MmuOps)

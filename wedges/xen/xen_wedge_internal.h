@@ -28,7 +28,8 @@ extern const char afterburner_xen_event_entry[];
 extern const char afterburner_xen_failsafe_entry[];
 extern const char afterburner_xen_trap_stubs[];
 extern uint64_t afterburner_xen_gate_handlers[256];
-extern const char afterburner_xen_site_io[];
+extern const char afterburner_xen_site_port_io[];
+uint64_t afterburner_xen_port_io(const afterburner_site *site, uint64_t rax, uint64_t rdx);
 extern const char afterburner_xen_site_cpu[];
 extern const char afterburner_xen_site_mmu[];
 extern const char afterburner_xen_site_descriptor[];
@@ -40,7 +41,6 @@ const void *afterburner_xen_boot(start_info_t *start);
 void afterburner_xen_no_kernel_entry();
 uint64_t afterburner_xen_on_event();
 void afterburner_xen_on_failsafe();
-void afterburner_xen_handle_io(afterburner::xen::SiteFrame *frame, const afterburner_site *site);
 void afterburner_xen_handle_cpu(afterburner::xen::SiteFrame *frame, const afterburner_site *site);
 void afterburner_xen_handle_mmu(afterburner::xen::SiteFrame *frame, const afterburner_site *site);
 void afterburner_xen_handle_descriptor(afterburner::xen::SiteFrame *frame,

@@ -13,15 +13,19 @@ uint64_t harness_pushf(uint64_t flags);
 uint64_t harness_popf(uint64_t image);
 uint64_t harness_sti(uint64_t flags);
 int harness_far_ret();
-uint64_t harness_site_io(uint64_t flags, uint64_t *rax);
+uint64_t harness_site_cpu(uint64_t flags, uint64_t *rax);
+uint64_t harness_site_port_io(uint64_t flags, uint64_t *rax);
 
 // What the trampolines and callbacks in irq_x86_64.S call; unused by these tests.
-// Writes rax and clobbers the real flags, as any C++ handler may.
-void afterburner_xen_handle_io(uint64_t *frame, const void *) {
+// Write rax and clobber the real flags, as any C++ handler may.
+void afterburner_xen_handle_cpu(uint64_t *frame, const void *) {
   frame[15] = frame[15] * 6; // rax
   asm volatile("std; xorl %%eax, %%eax; cld" ::: "eax", "cc");
 }
-void afterburner_xen_handle_cpu() {}
+uint64_t afterburner_xen_port_io(const void *, uint64_t rax, uint64_t rdx) {
+  asm volatile("std; xorl %%eax, %%eax; cld" ::: "eax", "cc");
+  return (rax & ~uint64_t(0xff)) | (rdx == 0x3fd ? 0x60 : 0);
+}
 void afterburner_xen_handle_mmu() {}
 void afterburner_xen_handle_descriptor() {}
 void afterburner_xen_handle_unimplemented() {}
@@ -104,8 +108,17 @@ TEST(IrqEntry, FarReturnJumpsAndPopsBothWords) { EXPECT_EQ(harness_far_ret(), 1)
 TEST(IrqEntry, TrampolineKeepsFlagsAndPassesRegisters) {
   for (uint64_t pattern : {uint64_t(0), Arithmetic, uint64_t(0x400 | 0x801), uint64_t(0x44)}) {
     uint64_t rax = 0;
-    const uint64_t flags = harness_site_io(pattern | Reserved, &rax);
+    const uint64_t flags = harness_site_cpu(pattern | Reserved, &rax);
     EXPECT_EQ(flags & (Arithmetic | 0x400), pattern);
     EXPECT_EQ(rax, 42u);
+  }
+}
+
+TEST(IrqEntry, PortIoEntryKeepsFlagsAndReturnsRax) {
+  for (uint64_t pattern : {uint64_t(0), Arithmetic, uint64_t(0x400 | 0x801), uint64_t(0x44)}) {
+    uint64_t rax = 0;
+    const uint64_t flags = harness_site_port_io(pattern | Reserved, &rax);
+    EXPECT_EQ(flags & (Arithmetic | 0x400), pattern);
+    EXPECT_EQ(rax, 0x12345660u);
   }
 }

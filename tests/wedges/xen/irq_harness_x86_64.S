@@ -60,16 +60,36 @@ harness_sti:
   popq %rax
   ret
 
-/* uint64_t harness_site_io(uint64_t flags, uint64_t *rax): a CALL-form site to the
- * trampoline with flags loaded; returns the flags after it and stores its rax. */
-  .globl harness_site_io
-harness_site_io:
+/* uint64_t harness_site_cpu(uint64_t flags, uint64_t *rax): a CALL-form site to the
+ * generic trampoline with flags loaded; returns the flags after it and stores its rax. */
+  .globl harness_site_cpu
+harness_site_cpu:
   pushq %rbx
   movq %rsi, %rbx
   pushq %rdi
   popfq
   movl $7, %eax
-  call afterburner_xen_site_io
+  call afterburner_xen_site_cpu
+  .byte 0x0f, 0x1f, 0x80
+  .long 0
+  movq %rax, (%rbx)
+  pushfq
+  popq %rax
+  cld
+  popq %rbx
+  ret
+
+/* uint64_t harness_site_port_io(uint64_t flags, uint64_t *rax): the same through the lean
+ * port I/O entry, with rdx = 0x3fd. */
+  .globl harness_site_port_io
+harness_site_port_io:
+  pushq %rbx
+  movq %rsi, %rbx
+  pushq %rdi
+  popfq
+  movl $0x12345678, %eax
+  movl $0x3fd, %edx
+  call afterburner_xen_site_port_io
   .byte 0x0f, 0x1f, 0x80
   .long 0
   movq %rax, (%rbx)
