@@ -7,33 +7,30 @@
 
 #include <afterburner/wedge_abi.h>
 
+#include <algorithm>
 #include <cstring>
-#include <elf.h>
 #include <memory>
 
 namespace afterburner::tool {
 
 namespace {
 
-template <typename T> bool readAt(const std::vector<uint8_t> &bytes, uint64_t offset, T &value) {
-  if (offset > bytes.size() || sizeof(T) > bytes.size() - offset)
-    return false;
-  std::memcpy(&value, bytes.data() + offset, sizeof(T));
-  return true;
-}
+constexpr uint16_t elfTypeExecutable = 2; // ET_EXEC
+constexpr uint16_t elfTypeShared = 3;     // ET_DYN
+constexpr uint16_t elfMachineX86_64 = 62; // EM_X86_64
+constexpr uint32_t segmentLoad = 1;       // PT_LOAD
+constexpr uint32_t segmentNote = 4;       // PT_NOTE
+constexpr uint32_t segmentExecute = 1;    // PF_X
+constexpr uint32_t sectionNote = 7;       // SHT_NOTE
+constexpr uint64_t sectionAlloc = 2;      // SHF_ALLOC
 
-bool checkHeader(const std::vector<uint8_t> &bytes, Elf64_Ehdr &header, std::string &error) {
-  if (bytes.size() < EI_NIDENT || std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0) {
-    error = "not an ELF file";
+bool checkKind(const elf::ElfFile &file, std::string &error) {
+  if (!file.is64() || file.machine() != elfMachineX86_64) {
+    error = "not an ELF64 x86-64 file";
     return false;
   }
-  if (!readAt(bytes, 0, header) || header.e_ident[EI_CLASS] != ELFCLASS64 ||
-      header.e_ident[EI_DATA] != ELFDATA2LSB || header.e_machine != EM_X86_64) {
-    error = "not a little-endian ELF64 x86-64 file";
-    return false;
-  }
-  if (header.e_type != ET_EXEC && header.e_type != ET_DYN) {
-    error = "not a linked image (ELF type " + std::to_string(header.e_type) +
+  if (file.type() != elfTypeExecutable && file.type() != elfTypeShared) {
+    error = "not a linked image (ELF type " + std::to_string(file.type()) +
             "); link the objects first";
     return false;
   }
@@ -43,39 +40,35 @@ bool checkHeader(const std::vector<uint8_t> &bytes, Elf64_Ehdr &header, std::str
 } // namespace
 
 std::optional<ElfImage> ElfImage::parse(std::vector<uint8_t> bytes, std::string &error) {
-  ElfImage image;
-  image.bytes_ = std::move(bytes);
-  if (!image.readSegments(error))
+  if (!elf::ElfFile::isElf(bytes)) {
+    error = "not an ELF file";
     return std::nullopt;
-  image.readSections();
+  }
+  ElfImage image;
+  image.file_ = elf::ElfFile::parse("image", std::move(bytes), error);
+  if (!image.file_ || !checkKind(*image.file_, error) || !image.readSegments(error))
+    return std::nullopt;
+  image.readNoteSections();
+  image.symbols_ = image.file_->symbols();
   return image;
 }
 
 bool ElfImage::readSegments(std::string &error) {
-  Elf64_Ehdr header;
-  if (!checkHeader(bytes_, header, error))
-    return false;
   uint64_t textStart = UINT64_MAX;
   uint64_t textEnd = 0;
-  for (unsigned index = 0; index < header.e_phnum; ++index) {
-    Elf64_Phdr segment;
-    if (!readAt(bytes_, header.e_phoff + uint64_t(index) * header.e_phentsize, segment)) {
-      error = "program header " + std::to_string(index) + " lies outside the file";
-      return false;
-    }
-    if (segment.p_type == PT_NOTE && segment.p_filesz > 0)
-      notes_.push_back({segment.p_vaddr, segment.p_vaddr + segment.p_filesz});
-    if (segment.p_type != PT_LOAD)
+  const uint64_t fileSize = file_->bytes().size();
+  for (const elf::ProgramHeader &segment : file_->programHeaders()) {
+    if (segment.Type == segmentNote && segment.FileSize > 0)
+      notes_.push_back({segment.VirtualAddress, segment.VirtualAddress + segment.FileSize});
+    if (segment.Type != segmentLoad)
       continue;
-    if (segment.p_offset > bytes_.size() || segment.p_filesz > bytes_.size() - segment.p_offset) {
-      error = "loadable segment " + std::to_string(index) + " lies outside the file";
+    if (segment.Offset > fileSize || segment.FileSize > fileSize - segment.Offset) {
+      error = "a loadable segment lies outside the file";
       return false;
     }
-    loadSegments_.push_back({segment.p_offset, segment.p_vaddr});
-    loadSizes_.push_back(segment.p_filesz);
-    if (segment.p_flags & PF_X) {
-      textStart = std::min<uint64_t>(textStart, segment.p_vaddr);
-      textEnd = std::max<uint64_t>(textEnd, segment.p_vaddr + segment.p_memsz);
+    if (segment.Flags & segmentExecute) {
+      textStart = std::min(textStart, segment.VirtualAddress);
+      textEnd = std::max(textEnd, segment.VirtualAddress + segment.MemorySize);
     }
   }
   if (textEnd == 0) {
@@ -83,64 +76,41 @@ bool ElfImage::readSegments(std::string &error) {
     return false;
   }
   text_ = {textStart, textEnd};
-  rebuildRanges();
   return true;
 }
 
-void ElfImage::readSections() {
-  Elf64_Ehdr header;
-  readAt(bytes_, 0, header);
-  std::vector<Elf64_Shdr> sections(header.e_shnum);
-  for (unsigned index = 0; index < header.e_shnum; ++index) {
-    if (!readAt(bytes_, header.e_shoff + uint64_t(index) * header.e_shentsize, sections[index]))
-      return;
-  }
-  const bool noNoteSegment = notes_.empty();
-  for (const Elf64_Shdr &section : sections) {
-    if (noNoteSegment && section.sh_type == SHT_NOTE && (section.sh_flags & SHF_ALLOC))
-      notes_.push_back({section.sh_addr, section.sh_addr + section.sh_size});
-    if (section.sh_type != SHT_SYMTAB || section.sh_link >= sections.size())
-      continue;
-    const Elf64_Shdr &strings = sections[section.sh_link];
-    for (uint64_t offset = 0; offset + sizeof(Elf64_Sym) <= section.sh_size;
-         offset += sizeof(Elf64_Sym)) {
-      Elf64_Sym symbol;
-      if (!readAt(bytes_, section.sh_offset + offset, symbol) || symbol.st_name >= strings.sh_size)
-        break;
-      const char *name = reinterpret_cast<const char *>(bytes_.data() + strings.sh_offset +
-                                                        symbol.st_name);
-      const size_t length = strnlen(name, strings.sh_size - symbol.st_name);
-      symbols_.push_back({std::string(name, length), symbol.st_value});
-    }
-  }
-}
-
-void ElfImage::rebuildRanges() const {
-  ranges_.clear();
-  for (size_t index = 0; index < loadSegments_.size(); ++index) {
-    const uintptr_t host = reinterpret_cast<uintptr_t>(bytes_.data()) + loadSegments_[index].first;
-    ranges_.push_back({loadSegments_[index].second, loadSizes_[index], host});
+void ElfImage::readNoteSections() {
+  if (!notes_.empty())
+    return;
+  for (const elf::Section &section : file_->sections()) {
+    if (section.Type == sectionNote && (section.Flags & sectionAlloc))
+      notes_.push_back({section.Address, section.Address + section.Size});
   }
 }
 
 loader::ImageMap ElfImage::map() const {
-  rebuildRanges();
+  ranges_.clear();
+  const uintptr_t host = reinterpret_cast<uintptr_t>(file_->bytes().data());
+  for (const elf::ProgramHeader &segment : file_->programHeaders()) {
+    if (segment.Type == segmentLoad)
+      ranges_.push_back({segment.VirtualAddress, segment.FileSize, host + segment.Offset});
+  }
   return {ranges_.data(), ranges_.size()};
 }
 
 std::optional<uint64_t> ElfImage::symbol(const std::string &name) const {
-  for (const auto &[symbolName, value] : symbols_) {
-    if (symbolName == name)
-      return value;
+  for (const elf::Symbol &entry : symbols_) {
+    if (entry.Name == name)
+      return entry.Value;
   }
   return std::nullopt;
 }
 
 std::vector<std::string> ElfImage::symbolsWithPrefix(const std::string &prefix) const {
   std::vector<std::string> names;
-  for (const auto &entry : symbols_) {
-    if (entry.first.compare(0, prefix.size(), prefix) == 0)
-      names.push_back(entry.first);
+  for (const elf::Symbol &entry : symbols_) {
+    if (entry.Name.compare(0, prefix.size(), prefix) == 0)
+      names.push_back(entry.Name);
   }
   return names;
 }

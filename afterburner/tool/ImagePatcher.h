@@ -9,24 +9,27 @@
 // wedge and leaves those sites alone. ELF64 x86-64 executables only.
 #pragma once
 
+#include "afterburner/elf/ElfFile.h"
 #include "image.h"
 #include "site_table.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace afterburner::tool {
 
-// A linked ELF64 x86-64 image in memory.
+// A linked ELF64 x86-64 image in memory, read with afterburner_elf, seen the way the
+// loader sees a guest: image addresses mapped to the file's bytes.
 class ElfImage {
 public:
   // Parses bytes; on failure returns nullopt and sets error (what and why).
   static std::optional<ElfImage> parse(std::vector<uint8_t> bytes, std::string &error);
 
-  std::vector<uint8_t> &bytes() { return bytes_; }
-  const std::vector<uint8_t> &bytes() const { return bytes_; }
+  std::vector<uint8_t> &bytes() { return file_->mutableBytes(); }
+  const std::vector<uint8_t> &bytes() const { return file_->bytes(); }
   // The file-backed part of every PT_LOAD segment, at its image address.
   loader::ImageMap map() const;
   // From the lowest to the highest address of the executable PT_LOAD segments.
@@ -41,16 +44,13 @@ public:
 private:
   ElfImage() = default;
   bool readSegments(std::string &error);
-  void readSections();
-  void rebuildRanges() const;
+  void readNoteSections();
 
-  std::vector<uint8_t> bytes_;
-  mutable std::vector<loader::ImageRange> ranges_; // rebuilt by map(): bytes_ may move
-  std::vector<std::pair<uint64_t, uint64_t>> loadSegments_; // file offset, image address
-  std::vector<uint64_t> loadSizes_;
+  std::shared_ptr<elf::ElfFile> file_;
+  mutable std::vector<loader::ImageRange> ranges_; // rebuilt by map(): bytes may move
   loader::TextRange text_;
   std::vector<loader::NoteStream> notes_;
-  std::vector<std::pair<std::string, uint64_t>> symbols_;
+  std::vector<elf::Symbol> symbols_;
 };
 
 struct PatchOutcome {
