@@ -36,6 +36,10 @@ if(NOT run_output MATCHES "Afterburner[ \t]+0x00000018[^\n]*0x41425001")
   message(FATAL_ERROR "the guest lacks the loader's PATCH_STATE note:\n${run_output}")
 endif()
 
+if(EXISTS ${prefix}/bin/afterburner-as AND NOT EXISTS ${prefix}/libexec/afterburner/shim/as)
+  message(FATAL_ERROR "afterburner-as is installed but its gcc -B shim is not")
+endif()
+
 # With the installed assembler, the guest's .S was assembled into sites.
 if(EXISTS ${prefix}/bin/afterburner-as AND NOT run_output MATCHES "0x41425301")
   message(FATAL_ERROR "the guest was assembled with afterburner-as but has no site notes")
