@@ -68,11 +68,9 @@ bool VirtioConsole::assignIoBase(unsigned device) {
   if ((bar & 1) == 0)
     return false; // not the legacy I/O BAR of a transitional device
   if ((bar & ~3u) == 0) {
-    // Size the BAR (write all ones, read the mask back), then place it.
-    writeConfig(device, ConfigBar0, 0xffffffffu);
-    const uint32_t size = (~(readConfig(device, ConfigBar0) & ~3u) + 1) & 0xffff;
-    const uint32_t base = size > DefaultIoBase ? size : DefaultIoBase; // size-aligned
-    writeConfig(device, ConfigBar0, base);
+    // An I/O BAR is at most 256 bytes, so 0xc000 is aligned for any of them: no need
+    // to size it first. Read back: a device that did not take it is left alone.
+    writeConfig(device, ConfigBar0, DefaultIoBase);
     bar = readConfig(device, ConfigBar0);
   }
   if ((bar & ~3u) == 0 || (bar & ~3u) > 0xffff)

@@ -42,7 +42,7 @@ struct SimulatedDevice {
     if (offset == 4)
       command = value & 0xffff;
     else if (offset == 0x10)
-      bar = value == 0xffffffff ? 0xffffffc1 : (value & ~0x3fu) | 1;
+      bar = (value & ~0x3fu) | 1; // a 64-byte I/O BAR
   }
   uint32_t in(uint16_t port) const {
     if (port == 0xcfc)
