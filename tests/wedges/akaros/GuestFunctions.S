@@ -139,6 +139,28 @@ test_guest_pci_id:
   TUNNEL
   ud2
 
+/* Reads GPA page 0 (Akaros's low4k) with a plain mov; EXIT(the byte at 0x40e
+ * shifted in with the one at 0x400). */
+  .globl test_guest_read_low4k
+test_guest_read_low4k:
+  movzbl 0x40e, %eax
+  movzbl 0x400, %edi
+  shl $8, %edi
+  or %eax, %edi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
+/* Reads page 0 with `or`, which Akaros's MMIO decoder does not know. EXIT(1). */
+  .globl test_guest_or_low4k
+test_guest_or_low4k:
+  xor %edi, %edi
+  orl 0x400, %edi
+  mov $1, %edi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
 /* rdi -> { uint64_t gdt, idt, wanted, timer_count }: loads the host-built GDT and
  * IDT (Akaros starts a vthread with neither), reloads CS, arms the x2APIC timer at
  * vector 0x40 when timer_count != 0 (periodic, divide by 1: microseconds at 1 MHz),

@@ -153,6 +153,9 @@ void *LowArena::allocate(size_t bytes) {
 GuestMemory::GuestMemory(int vmDescriptor, unsigned physicalAddressBits)
     : vm_(vmDescriptor), limit_(1ull << physicalAddressBits), arena_(limit_, 256ull << 20) {
   root_ = reinterpret_cast<uint64_t>(arena_.allocate(kPageSize));
+  // The MMIO pages are guest-physical addresses the VMM serves: mapped, no memslot.
+  for (uint64_t hole : akarosMmioHoles())
+    mapLargePages(hole, hole + kPageSize);
 }
 
 void GuestMemory::synchronize() {

@@ -380,9 +380,26 @@ GuestThread::Outcome GuestThread::handleVmcall() {
   return finishing_ ? Outcome::Finished : Outcome::Continue;
 }
 
+// Akaros's decode.c re-reads the instruction of every MMIO exit (KVM leaves rip on
+// it until the access completes) and dies on forms it does not know.
+void GuestThread::checkStrictMmio() {
+  kvm_sregs sregs{};
+  kvm_regs regs{};
+  ioctl(fd_, KVM_GET_SREGS, &sregs);
+  ioctl(fd_, KVM_GET_REGS, &regs);
+  uint8_t bytes[15];
+  if (!readGuest(sregs.cr3, regs.rip, bytes, sizeof bytes))
+    failStopWithState("strict: cannot read the MMIO instruction bytes");
+  std::string why = checkMmioEncoding(bytes, sizeof bytes);
+  if (!why.empty())
+    failStopWithState(("strict: Akaros's VMM would die here: " + why).c_str());
+}
+
 GuestThread::Outcome GuestThread::handleMmio() {
   auto &mmio = run_->mmio;
   vm_.countExit([](ExitStatistics &s) { ++s.mmio; });
+  if (vm_.options().strict)
+    checkStrictMmio();
   const uint64_t page = mmio.phys_addr & ~0xfffull;
   if (page == kLow4kPage && !mmio.is_write) {
     // Akaros's low4k: all ones except 0x40e/0x40f (no EBDA pointer).

@@ -60,6 +60,7 @@ private:
   Outcome handleMmio();
   void handleMsr(bool write);
   void checkStrictPortIo(uint64_t dx);
+  void checkStrictMmio();
   [[noreturn]] void failStopWithState(const char *why);
 
   VirtualMachine &vm_;

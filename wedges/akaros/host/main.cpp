@@ -136,6 +136,7 @@ akaros_vthread_block *buildBlock(VirtualMachine &vm, const CommandOptions &optio
   block->size = sizeof *block;
   block->vthread_id = 0;
   block->tunnel_port = vm.options().tunnelPort;
+  block->tsc_khz = vm.tscKilohertz();
   if (options.strict)
     block->flags |= AKAROS_VTHREAD_FLAG_STRICT;
   if (options.console == "ring") {
@@ -177,6 +178,7 @@ int run(const CommandOptions &options) {
   vmOptions.strict = options.strict;
   vmOptions.console = [&capture](const char *text, size_t length) { capture.write(text, length); };
   VirtualMachine vm(vmOptions);
+  vm.prepareGuestPcores(1); // vthread 0 exists: its TSC frequency is known
   akaros_vthread_block *block = buildBlock(vm, options, image->entry());
   auto *stack = static_cast<uint8_t *>(vm.allocateGuestMemory(kKernelStackBytes));
   Watchdog watchdog(vm, options.timeoutSeconds);
