@@ -1,17 +1,19 @@
-// manual_bench.cpp: the samples/bench loop with every hot op written by hand against
-// Xen's PV ABI, as a paravirt port would write it (the "Manual" column of
-// scripts/bench-xen.sh), and the same ops as raw bare-metal instructions left to trap
-// into Xen (the "Trap" column: the sample kernel itself cannot boot with patching off,
-// because its first port access, lgdt or cr3 write kills the domain).
-//
-// A separate guest: the Xen wedge's PV entry and notes boot it (kernel_entry64 below),
-// no loader runs, no site exists. Output, one line per op and column:
-//   bench mode=manual op=cli_sti cycles=21 ns=9 iterations=20000   (Linux-style PV ops)
-//   bench mode=inline op=cli_sti cycles=14 ns=6 iterations=20000   (the same, inlined)
+// manual_bench.cpp: the Xen bench guest behind scripts/bench-xen.sh. In ONE boot, round
+// after round, it times each hot op of samples/bench three ways:
+//   auto    the op as a bare-metal kernel writes it (auto_ops.cpp, assembled by
+//           afterburner-as), patched by the loader to the Xen wedge: pre-virtualization;
+//   manual  the op written by hand against Xen's PV ABI as Linux's PV ops are (direct
+//           calls), and "inline", the same code expanded in place;
+//   trap    the bare-metal instruction run unpatched, trapping into Xen (or not: some
+//           never trap and silently misbehave, some kill the domain, caught here as #GP).
+// and prints each column's median over the rounds, so a loaded machine shifts all
+// columns alike. The wedge's PV entry and notes boot it (kernel_entry64 below).
+//   bench mode=manual op=cli_sti cycles=21 ns=9 iterations=2000
 //   bench mode=trap op=in_lsr dies=#GP
 #include "../hypercall.h"
 #include "../uart_model.h"
 #include "../xen_interface.h"
+#include "bench_ops.h"
 
 #include <afterburner/loader.h>
 
@@ -21,6 +23,9 @@ extern uint64_t manual_skip_length;
 extern uint64_t manual_faulted;
 extern const char manual_invalid_opcode_entry[];
 extern const char manual_general_protection_entry[];
+extern const char auto_invalid_opcode_entry[];
+extern char __text_start[], __text_end[];
+extern char __afterburner_notes_start[], __afterburner_notes_end[];
 void manual_invalid_opcode(uint64_t *rip);
 [[noreturn]] void kernel_entry64(const afterburner_boot_info *boot);
 }
@@ -29,10 +34,12 @@ namespace afterburner::xen {
 namespace {
 
 constexpr uint16_t DebugExitPort = 0xf4;
-constexpr uint16_t Com1 = 0x3f8;
+constexpr uint16_t Com1 = BenchCom1;
 constexpr uint64_t FlagInterrupt = 1u << 9;
-constexpr uint32_t MsrEfer = 0xc0000080;
-constexpr uint64_t DefaultIterations = 20000;
+constexpr uint32_t MsrEfer = BenchMsrEfer;
+constexpr uint64_t DefaultIterations = 2000;
+constexpr unsigned Rounds = 7;
+constexpr unsigned OpCount = 9;
 
 vcpu_info &vcpu() { return ((shared_info *)afterburner_xen_shared_page)->vcpu_info[0]; }
 
@@ -75,40 +82,6 @@ uint64_t tscHz() {
   const vcpu_time_info &time = vcpu().time;
   uint64_t hz = (1000000000ull << 32) / time.tsc_to_system_mul;
   return time.tsc_shift < 0 ? hz << -time.tsc_shift : hz >> time.tsc_shift;
-}
-
-struct Bench {
-  uint64_t iterations;
-  uint64_t emptyLoopCycles;
-  uint64_t hz;
-};
-
-template <typename Operation> uint64_t timeLoop(uint64_t iterations, Operation operation) {
-  const uint64_t start = readTimestamp();
-  for (uint64_t iteration = 0; iteration < iterations; ++iteration)
-    operation();
-  return readTimestamp() - start;
-}
-
-void report(const Bench &bench, const char *mode, const char *name, uint64_t cycles) {
-  const uint64_t total = cycles > bench.emptyLoopCycles ? cycles - bench.emptyLoopCycles : 0;
-  const uint64_t perOp = total / bench.iterations;
-  put("bench mode=");
-  put(mode);
-  put(" op=");
-  put(name);
-  put(" cycles=");
-  putNumber(perOp);
-  put(" ns=");
-  putNumber(bench.hz ? perOp * 1000000000ull / bench.hz : 0);
-  put(" iterations=");
-  putNumber(bench.iterations);
-  endLine();
-}
-
-template <typename Operation>
-void measure(const Bench &bench, const char *mode, const char *name, Operation operation) {
-  report(bench, mode, name, timeLoop(bench.iterations, operation));
 }
 
 // ---- The paravirt port: interrupt flag, flags, events -----------------------------------
@@ -160,45 +133,114 @@ void flushTlb(unsigned command, uint64_t address) {
   mmuextOp(&operation, 1);
 }
 
+// A PV port has no UART: its stand-in for a device register is a direct call into the
+// same device model the wedge runs.
 void ignoreByte(char) {}
 UartModel uart(ignoreByte);
 
 uint64_t invalidOpcodes = 0;
 
-void installTrapTable() {
+// ---- Trap tables ------------------------------------------------------------------------
+
+// The hand-written port's: #UD steps over ud2, #GP notes a raw instruction that faulted.
+void installManualTrapTable() {
   static trap_info_t traps[3] = {};
   traps[0] = {6, 0, FLAT_KERNEL_CS, (unsigned long)manual_invalid_opcode_entry};
   traps[1] = {13, 0, FLAT_KERNEL_CS, (unsigned long)manual_general_protection_entry};
   hypercall<__HYPERVISOR_set_trap_table>((unsigned long)traps);
 }
 
-void measureManual(const Bench &bench) {
-  measure(bench, "manual", "cli_sti", [] {
+// The bare-metal kernel's: an IDT with its #UD gate, loaded with lidt (a site).
+struct __attribute__((packed)) Gate {
+  uint16_t offsetLow, selector;
+  uint8_t stackTable, attributes;
+  uint16_t offsetMiddle;
+  uint32_t offsetHigh, reserved;
+};
+struct __attribute__((packed)) TablePointer {
+  uint16_t limit;
+  uint64_t base;
+};
+alignas(16) Gate autoIdt[7];
+
+void installAutoIdt() {
+  const uint64_t handler = (uint64_t)auto_invalid_opcode_entry;
+  autoIdt[6] = {uint16_t(handler), 0x08, 0, 0x8f, uint16_t(handler >> 16),
+                uint32_t(handler >> 32), 0};
+  loadAutoIdt(sizeof autoIdt - 1, (uint64_t)autoIdt);
+}
+
+// ---- Rounds -----------------------------------------------------------------------------
+
+enum Column { Auto, Manual, Inline, Trap, ColumnCount };
+const char *const ColumnNames[ColumnCount] = {"auto", "manual", "inline", "trap"};
+const char *const OpNames[OpCount] = {"cli_sti", "pushf_popf", "cpuid",      "rdmsr",   "out_uart",
+                                      "in_lsr",  "cr3_reload", "invlpg",     "exception"};
+
+struct Samples {
+  uint64_t cycles[ColumnCount][OpCount][Rounds];
+  bool present[ColumnCount][OpCount];
+  bool dies[OpCount];
+};
+Samples samples;
+
+uint64_t iterations = DefaultIterations;
+uint64_t emptyLoop = 0; // this round's
+
+template <typename Operation> uint64_t timeLoop(Operation operation) {
+  const uint64_t start = readTimestamp();
+  for (uint64_t iteration = 0; iteration < iterations; ++iteration)
+    operation();
+  return readTimestamp() - start;
+}
+
+void record(Column column, unsigned op, unsigned round, uint64_t loopCycles) {
+  const uint64_t net = loopCycles > emptyLoop ? loopCycles - emptyLoop : 0;
+  samples.cycles[column][op][round] = net / iterations;
+  samples.present[column][op] = true;
+}
+
+template <typename Operation>
+void manual(unsigned op, unsigned round, Column column, Operation operation) {
+  record(column, op, round, timeLoop(operation));
+}
+
+void measureManual(unsigned round) {
+  manual(0, round, Manual, [] {
     irqDisable();
     irqEnable();
   });
   irqDisable();
-  measure(bench, "manual", "pushf_popf", [] { restoreFlags(saveFlags()); });
-  measure(bench, "inline", "cli_sti", [] {
+  manual(1, round, Manual, [] { restoreFlags(saveFlags()); });
+  manual(0, round, Inline, [] {
     irqDisableInline();
     irqEnableInline();
   });
   irqDisableInline();
-  measure(bench, "inline", "pushf_popf", [] { restoreFlagsInline(saveFlagsInline()); });
-  measure(bench, "manual", "cpuid", [] { xenCpuid(0); });
-  measure(bench, "manual", "rdmsr", [] { nativeRdmsr(MsrEfer); });
-  measure(bench, "manual", "out_uart", [] {
+  manual(1, round, Inline, [] { restoreFlagsInline(saveFlagsInline()); });
+  manual(2, round, Manual, [] { xenCpuid(0); });
+  manual(3, round, Manual, [] { nativeRdmsr(MsrEfer); });
+  manual(4, round, Manual, [] {
     uart.write(Com1 + 7, 0x5a);
     asm volatile("" ::: "memory");
     (void)uart.read(Com1 + 7);
   });
-  measure(bench, "manual", "in_lsr", [] { (void)uart.read(Com1 + 5); });
-  measure(bench, "manual", "cr3_reload", [] { flushTlb(MMUEXT_TLB_FLUSH_LOCAL, 0); });
-  measure(bench, "manual", "invlpg", [] { flushTlb(MMUEXT_INVLPG_LOCAL, 1ull << 32); });
-  measure(bench, "manual", "exception", [] { asm volatile("ud2" ::: "memory"); });
+  manual(5, round, Manual, [] { (void)uart.read(Com1 + 5); });
+  manual(6, round, Manual, [] { flushTlb(MMUEXT_TLB_FLUSH_LOCAL, 0); });
+  manual(7, round, Manual, [] { flushTlb(MMUEXT_INVLPG_LOCAL, BenchTestAddress); });
+  installManualTrapTable();
+  manual(8, round, Manual, [] { asm volatile("ud2" ::: "memory"); });
 }
 
-// ---- The bare-metal instructions, trapping ----------------------------------------------
+void measureAuto(unsigned round) {
+  uint64_t (*const loops[OpCount])(uint64_t) = {
+      auto_cli_sti, auto_pushf_popf, auto_cpuid,      auto_rdmsr,    auto_out_uart,
+      auto_in_lsr,  auto_cr3_reload, auto_invlpg,     auto_exception};
+  installAutoIdt();
+  for (unsigned op = 0; op < OpCount; ++op)
+    record(Auto, op, round, loops[op](iterations));
+  irqDisableInline(); // auto_cli_sti leaves events unmasked
+}
 
 // Runs a raw sequence once with #GP caught; true when it survived.
 template <typename Operation> bool survives(uint64_t skipLength, Operation operation) {
@@ -209,51 +251,83 @@ template <typename Operation> bool survives(uint64_t skipLength, Operation opera
 }
 
 template <typename Operation>
-void measureTrap(const Bench &bench, const char *name, uint64_t skipLength, const char *note,
-                 Operation operation) {
-  if (!survives(skipLength, operation)) {
-    put("bench mode=trap op=");
-    put(name);
-    put(" dies=#GP");
-    endLine();
+void trap(unsigned op, unsigned round, uint64_t skipLength, Operation operation) {
+  if (samples.dies[op] || !survives(skipLength, operation)) {
+    samples.dies[op] = true;
     return;
   }
-  const uint64_t cycles = timeLoop(bench.iterations, operation);
-  report(bench, "trap", name, cycles);
-  if (*note) {
-    put("bench mode=trap op=");
-    put(name);
-    put(" note=");
-    put(note);
-    endLine();
-  }
+  record(Trap, op, round, timeLoop(operation));
 }
 
-void measureTrapping(const Bench &bench) {
-  measureTrap(bench, "cli_sti", 1, "trapped-and-ignored", [] { asm volatile("cli; sti" ::: "memory"); });
-  measureTrap(bench, "pushf_popf", 1, "no-trap-IF-wrong", [] {
-    asm volatile("pushfq; popfq" ::: "memory", "cc");
-  });
-  measureTrap(bench, "cpuid", 2, "no-trap-host-leaves", [] {
+void measureTrapping(unsigned round) {
+  installManualTrapTable();
+  trap(0, round, 1, [] { asm volatile("cli; sti" ::: "memory"); });
+  trap(1, round, 1, [] { asm volatile("pushfq; popfq" ::: "memory", "cc"); });
+  trap(2, round, 2, [] {
     uint32_t eax = 0, ebx, ecx = 0, edx;
     asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
   });
-  measureTrap(bench, "rdmsr", 2, "", [] { nativeRdmsr(MsrEfer); });
-  measureTrap(bench, "out_uart", 1, "", [] {
+  trap(3, round, 2, [] { nativeRdmsr(MsrEfer); });
+  trap(4, round, 1, [] {
     asm volatile("outb %%al, %%dx; inb %%dx, %%al" ::"a"(0x5a), "d"(Com1 + 7) : "memory");
   });
-  measureTrap(bench, "in_lsr", 1, "", [] {
+  trap(5, round, 1, [] {
     uint8_t value;
     asm volatile("inb %%dx, %%al" : "=a"(value) : "d"(Com1 + 5) : "memory");
   });
-  measureTrap(bench, "cr3_reload", 3, "xen-tables-only", [] {
+  trap(6, round, 3, [] {
     uint64_t cr3;
     asm volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3)::"memory");
   });
-  measureTrap(bench, "invlpg", 3, "", [] {
-    asm volatile("invlpg (%0)" ::"r"(1ull << 32) : "memory");
-  });
-  measureTrap(bench, "exception", 2, "", [] { asm volatile("ud2" ::: "memory"); });
+  trap(7, round, 3, [] { asm volatile("invlpg (%0)" ::"r"(BenchTestAddress) : "memory"); });
+  trap(8, round, 2, [] { asm volatile("ud2" ::: "memory"); });
+}
+
+// What the trap column cannot show by a number.
+const char *const TrapNotes[OpCount] = {"trapped-and-ignored", "no-trap-IF-wrong",
+                                        "no-trap-host-leaves", "", "", "",
+                                        "xen-tables-only", "", ""};
+
+uint64_t median(uint64_t *values) {
+  for (unsigned i = 1; i < Rounds; ++i)
+    for (unsigned j = i; j > 0 && values[j - 1] > values[j]; --j) {
+      const uint64_t swap = values[j];
+      values[j] = values[j - 1];
+      values[j - 1] = swap;
+    }
+  return values[Rounds / 2];
+}
+
+void printColumn(Column column, unsigned op, uint64_t hz) {
+  if (!samples.present[column][op])
+    return;
+  const uint64_t cycles = median(samples.cycles[column][op]);
+  put("bench mode=");
+  put(ColumnNames[column]);
+  put(" op=");
+  put(OpNames[op]);
+  put(" cycles=");
+  putNumber(cycles);
+  put(" ns=");
+  putNumber(hz ? cycles * 1000000000ull / hz : 0);
+  put(" iterations=");
+  putNumber(iterations);
+  endLine();
+}
+
+void printResults(uint64_t hz) {
+  for (unsigned op = 0; op < OpCount; ++op) {
+    for (unsigned column = 0; column < ColumnCount; ++column)
+      printColumn(Column(column), op, hz);
+    if (samples.dies[op] || *TrapNotes[op]) {
+      put("bench mode=trap op=");
+      put(OpNames[op]);
+      put(samples.dies[op] ? " dies=#GP" : " note=");
+      if (!samples.dies[op])
+        put(TrapNotes[op]);
+      endLine();
+    }
+  }
 }
 
 uint64_t iterationsFrom(const char *commandLine) {
@@ -271,6 +345,8 @@ uint64_t iterationsFrom(const char *commandLine) {
   }
   return DefaultIterations;
 }
+
+void writeConsole(const char *text, size_t length) { consoleWrite(text, length); }
 
 [[noreturn]] void powerOff() {
   asm volatile("outl %0, %w1" ::"a"(0x10), "Nd"(DebugExitPort));
@@ -290,22 +366,34 @@ extern "C" void manual_invalid_opcode(uint64_t *rip) {
 }
 
 // Entered from the wedge's PV entry stub on its boot stack, events masked.
-extern "C" void kernel_entry64(const afterburner_boot_info *boot) {
-  const start_info_t *start = (const start_info_t *)boot->entry_data;
-  physdev_set_iopl_t iopl{1};
-  physdevOp(PHYSDEVOP_set_iopl, &iopl);
-  installTrapTable();
-  Bench bench{iterationsFrom(boot->command_line), 0, tscHz()};
-  bench.emptyLoopCycles = timeLoop(bench.iterations, [] { asm volatile("" ::: "memory"); });
+extern "C" void kernel_entry64(const afterburner_boot_info *entry) {
+  afterburner_boot_info boot = *entry;
+  boot.text_start = (uintptr_t)__text_start;
+  boot.text_end = (uintptr_t)__text_end;
+  boot.notes_start = __afterburner_notes_start;
+  boot.notes_end = __afterburner_notes_end;
+  boot.console_write = writeConsole;
+  const afterburner_boot_result *loader = afterburner_boot(&boot);
+  iterations = iterationsFrom(boot.command_line);
+  const uint64_t hz = tscHz();
   put("bench: manual xen-pv tsc_khz=");
-  putNumber(bench.hz / 1000);
+  putNumber(hz / 1000);
   put(" iterations=");
-  putNumber(bench.iterations);
-  put(" pages=");
-  putNumber(start->nr_pages);
+  putNumber(iterations);
+  put(" rounds=");
+  putNumber(Rounds);
+  put(" wedge=");
+  put(loader->wedge);
+  put(" patched=");
+  putNumber(loader->patched);
   endLine();
-  measureManual(bench);
-  measureTrapping(bench);
+  for (unsigned round = 0; round < Rounds; ++round) {
+    emptyLoop = timeLoop([] { asm volatile("" ::: "memory"); });
+    measureAuto(round);
+    measureManual(round);
+    measureTrapping(round);
+  }
+  printResults(hz);
   put("bench: done");
   endLine();
   put("SUCCESS");
