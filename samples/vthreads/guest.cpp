@@ -20,7 +20,9 @@ constexpr uint8_t TransmitEmpty = 0x20;
     asm volatile("hlt");
 }
 
-void outByte(uint16_t port, uint8_t value) { asm volatile("outb %0, %1" ::"a"(value), "Nd"(port)); }
+void outByte(uint16_t port, uint8_t value) {
+  asm volatile("outb %0, %1" ::"a"(value), "Nd"(port));
+}
 
 uint8_t inByte(uint16_t port) {
   uint8_t value;

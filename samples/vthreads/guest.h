@@ -18,9 +18,9 @@ struct BootRequest {
   const struct akaros_vthread_block *block;
   uintptr_t textStart, textEnd;
   const void *notesStart, *notesEnd;
-  char wedge[16];      // out: the selected wedge
-  uint32_t sites;      // out
-  uint32_t patched;    // out
+  char wedge[16];   // out: the selected wedge
+  uint32_t sites;   // out
+  uint32_t patched; // out
 };
 
 // vthread_sum: sums a host array, stores the sum and the TSC cycles it took.
@@ -33,8 +33,8 @@ struct SumRequest {
 
 // vthread_identify: what cpuid shows a vthread.
 struct IdentifyRequest {
-  uint32_t apicId;        // out: CPUID.1:EBX[31:24], Akaros's guest pcore id
-  char signature[13];     // out: CPUID 0x40000100
+  uint32_t apicId;            // out: CPUID.1:EBX[31:24], Akaros's guest pcore id
+  char signature[13];         // out: CPUID 0x40000100
   uint32_t interruptsWereOff; // out: pushf saw IF = 0 at entry (Akaros starts vthreads so)
 };
 

@@ -29,7 +29,9 @@ namespace {
 
 constexpr uint64_t kPageSize = 4096;
 
-void *function(void (*entry)(BootRequest *)) { return reinterpret_cast<void *>(entry); }
+void *function(void (*entry)(BootRequest *)) {
+  return reinterpret_cast<void *>(entry);
+}
 template <typename Request> void *function(void (*entry)(Request *)) {
   return reinterpret_cast<void *>(entry);
 }
@@ -39,7 +41,8 @@ template <typename Request> void *function(void (*entry)(Request *)) {
 bool makeTextWritable() {
   uintptr_t start = reinterpret_cast<uintptr_t>(__executable_start) & ~(kPageSize - 1);
   uintptr_t end = (reinterpret_cast<uintptr_t>(etext) + kPageSize - 1) & ~(kPageSize - 1);
-  if (mprotect(reinterpret_cast<void *>(start), end - start, PROT_READ | PROT_WRITE | PROT_EXEC) == 0)
+  if (mprotect(reinterpret_cast<void *>(start), end - start, PROT_READ | PROT_WRITE | PROT_EXEC) ==
+      0)
     return true;
   std::perror("vthreads: mprotect of the program text");
   return false;
@@ -75,7 +78,8 @@ int main(int argc, char **argv) {
   vm.setVmcall(VirtualMachine::vthreadVmcallHandler); // vm->vmcall = vth_handle_vmcall
   vm.prepareGuestPcores(1);
 
-  auto *block = static_cast<akaros_vthread_block *>(vm.allocateGuestMemory(sizeof(akaros_vthread_block)));
+  auto *block =
+      static_cast<akaros_vthread_block *>(vm.allocateGuestMemory(sizeof(akaros_vthread_block)));
   block->magic = AKAROS_VTHREAD_BLOCK_MAGIC;
   block->version = AKAROS_VTHREAD_BLOCK_VERSION;
   block->size = sizeof *block;
@@ -125,9 +129,11 @@ int main(int argc, char **argv) {
   ok &= check(reinterpret_cast<uintptr_t>(results[1]) == identify->apicId && identify->apicId < 3,
               "vthread_identify returned its APIC id (its guest pcore)");
   ok &= check(identify->interruptsWereOff == 1, "vthreads start with IF = 0");
-  ok &= check(reinterpret_cast<uintptr_t>(results[2]) == 3 && reinterpret_cast<uintptr_t>(results[3]) == 3,
+  ok &= check(reinterpret_cast<uintptr_t>(results[2]) == 3 &&
+                  reinterpret_cast<uintptr_t>(results[3]) == 3,
               "vthread_greet returned its name's length");
-  ok &= check(histogram['b'] == 2 && histogram['a'] == 2 && histogram['d'] == 1 && histogram['o'] == 1,
+  ok &= check(histogram['b'] == 2 && histogram['a'] == 2 && histogram['d'] == 1 &&
+                  histogram['o'] == 1,
               "vthread_greet counted into the host's histogram");
   ok &= check(vm.guestPcoreCount() == 3, "four vthreads on three guest pcores (parked, reused)");
   std::printf("vthreads: sum took %llu TSC cycles inside the vthread\n",

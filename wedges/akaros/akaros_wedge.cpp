@@ -43,7 +43,9 @@ struct CpuidResult {
 
 CpuidResult cpuid(uint32_t leaf, uint32_t subleaf = 0) {
   CpuidResult r;
-  asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(subleaf));
+  asm volatile("cpuid"
+               : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+               : "a"(leaf), "c"(subleaf));
   return r;
 }
 
@@ -140,7 +142,9 @@ void shutDown() {
     asm volatile("hlt");
 }
 
-int detect(const afterburner_boot_info *) { return isAkaros() ? Priority : 0; }
+int detect(const afterburner_boot_info *) {
+  return isAkaros() ? Priority : 0;
+}
 
 int init(const afterburner_boot_info *boot) {
   if (!isAkaros())
@@ -256,12 +260,24 @@ uint64_t *generalRegister(afterburner_frame &frame, const afterburner_site &site
 
 using namespace afterburner::akaros;
 
-AFTERBURNER_SITE_HANDLER(akarosPortInEntry, frame, site) { portIn(*frame, *site); }
-AFTERBURNER_SITE_HANDLER(akarosPortOutEntry, frame, site) { portOut(*frame, *site); }
-AFTERBURNER_SITE_HANDLER(akarosStringInEntry, frame, site) { stringIo(*frame, *site, true); }
-AFTERBURNER_SITE_HANDLER(akarosStringOutEntry, frame, site) { stringIo(*frame, *site, false); }
-AFTERBURNER_SITE_HANDLER(akarosRdmsrEntry, frame, site) { rdmsr(*frame); }
-AFTERBURNER_SITE_HANDLER(akarosWrmsrEntry, frame, site) { wrmsr(*frame); }
+AFTERBURNER_SITE_HANDLER(akarosPortInEntry, frame, site) {
+  portIn(*frame, *site);
+}
+AFTERBURNER_SITE_HANDLER(akarosPortOutEntry, frame, site) {
+  portOut(*frame, *site);
+}
+AFTERBURNER_SITE_HANDLER(akarosStringInEntry, frame, site) {
+  stringIo(*frame, *site, true);
+}
+AFTERBURNER_SITE_HANDLER(akarosStringOutEntry, frame, site) {
+  stringIo(*frame, *site, false);
+}
+AFTERBURNER_SITE_HANDLER(akarosRdmsrEntry, frame, site) {
+  rdmsr(*frame);
+}
+AFTERBURNER_SITE_HANDLER(akarosWrmsrEntry, frame, site) {
+  wrmsr(*frame);
+}
 AFTERBURNER_SITE_HANDLER(akarosCacheFlushEntry, frame, site) {} // wbinvd/invd: nothing
 AFTERBURNER_SITE_HANDLER(akarosRdpmcEntry, frame, site) {
   frame->rax = 0;

@@ -7,12 +7,14 @@ namespace {
 constexpr unsigned RegisterData = 0, RegisterInterruptEnable = 1, RegisterInterruptId = 2,
                    RegisterLineControl = 3, RegisterLineStatus = 5, RegisterModemStatus = 6;
 constexpr uint8_t LineControlDivisorLatch = 0x80;
-constexpr uint8_t LineStatusIdle = 0x60;  // THR empty, transmitter empty
+constexpr uint8_t LineStatusIdle = 0x60;   // THR empty, transmitter empty
 constexpr uint8_t ModemStatusReady = 0xb0; // CTS, DSR, DCD
 constexpr uint8_t NoInterruptPending = 0x01;
 constexpr uint8_t PicNonSpecificEoi = 0x20;
 
-uint32_t allOnes(unsigned width) { return width >= 4 ? 0xffffffffu : (1u << (width * 8)) - 1; }
+uint32_t allOnes(unsigned width) {
+  return width >= 4 ? 0xffffffffu : (1u << (width * 8)) - 1;
+}
 
 } // namespace
 

@@ -10,12 +10,12 @@
 namespace afterburner::akaros {
 
 enum class MsrDecision : uint8_t {
-  Native,         // Akaros passes it through or emulates it
-  ApicBase,       // reads show the APIC as disabled: the kernel keeps its hands off the
-                  // x2APIC the wedge uses for the timer (and never touches xAPIC MMIO,
-                  // which Akaros does not emulate); writes are dropped
-  TimeStamp,      // IA32_TIME_STAMP_COUNTER: reads are rdtsc, writes dropped
-  Absorb,         // reads 0, writes dropped
+  Native,    // Akaros passes it through or emulates it
+  ApicBase,  // reads show the APIC as disabled: the kernel keeps its hands off the
+             // x2APIC the wedge uses for the timer (and never touches xAPIC MMIO,
+             // which Akaros does not emulate); writes are dropped
+  TimeStamp, // IA32_TIME_STAMP_COUNTER: reads are rdtsc, writes dropped
+  Absorb,    // reads 0, writes dropped
 };
 
 MsrDecision decideMsr(uint32_t index);

@@ -8,12 +8,12 @@ namespace afterburner::akaros {
 namespace {
 
 TEST(GuestMemoryTest, ParsesProcessMaps) {
-  auto ranges = parseProcessMaps(
-      "00400000-00452000 r-xp 00000000 08:02 173521 /usr/bin/dbus-daemon\n"
-      "garbage line\n"
-      "7ffe1000-7ffe3000 r--p 00000000 00:00 0 [vvar]\n"
-      "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]\n"
-      "01000000-01100000 rw-p 00000000 00:00 0 [heap]\n");
+  auto ranges =
+      parseProcessMaps("00400000-00452000 r-xp 00000000 08:02 173521 /usr/bin/dbus-daemon\n"
+                       "garbage line\n"
+                       "7ffe1000-7ffe3000 r--p 00000000 00:00 0 [vvar]\n"
+                       "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 [vsyscall]\n"
+                       "01000000-01100000 rw-p 00000000 00:00 0 [heap]\n");
   ASSERT_EQ(ranges.size(), 2u);
   EXPECT_EQ(ranges[0].start, 0x400000u);
   EXPECT_EQ(ranges[0].end, 0x452000u);
@@ -37,8 +37,8 @@ TEST(GuestMemoryTest, CoverageClipsAtTheLimitAndCutsMmioHoles) {
 }
 
 TEST(GuestMemoryTest, CoverageMergesAdjacentMappings) {
-  auto covered = identityCoverage({{0x400000, 0x401000}, {0x401000, 0x500000}, {0x600000, 0x601000}},
-                                  1ull << 46, {});
+  auto covered = identityCoverage(
+      {{0x400000, 0x401000}, {0x401000, 0x500000}, {0x600000, 0x601000}}, 1ull << 46, {});
   ASSERT_EQ(covered.size(), 2u);
   EXPECT_EQ(covered[0].end, 0x500000u);
 }

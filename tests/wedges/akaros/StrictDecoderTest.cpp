@@ -32,7 +32,8 @@ TEST(StrictDecoderTest, AcceptsAkarosPortIoForms) {
 }
 
 TEST(StrictDecoderTest, RejectsOtherPortIoForms) {
-  EXPECT_NE(checkPortIoEncoding(exitOf(false, 4, 0x80, 0, 0x90, 0xe7, 0x80)), "") << "out %eax,$imm8";
+  EXPECT_NE(checkPortIoEncoding(exitOf(false, 4, 0x80, 0, 0x90, 0xe7, 0x80)), "")
+      << "out %eax,$imm8";
   EXPECT_NE(checkPortIoEncoding(exitOf(true, 1, 0x60, 0, 0x90, 0xe4, 0x60)), "") << "in $0x60,%al";
   EXPECT_NE(checkPortIoEncoding(exitOf(true, 4, 0x40, 0, 0x90, 0xe5, 0x40)), "") << "in $imm8,%eax";
   PortIoExit string = exitOf(false, 1, 0x3f8, 0x3f8, 0x90, 0xf3, 0x6e);

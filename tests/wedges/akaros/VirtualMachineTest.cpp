@@ -13,9 +13,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <memory>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -113,7 +113,8 @@ TEST(VirtualMachineTest, FiveConcurrentThenTenSerialLeaveFiveGuestPcores) {
   std::vector<uint64_t> flags(5, 0);
   std::vector<Vthread *> running;
   for (auto &flag : flags)
-    running.push_back(vthread_create(guest.vm.get(), reinterpret_cast<void *>(test_guest_wait_for_flag), &flag));
+    running.push_back(
+        vthread_create(guest.vm.get(), reinterpret_cast<void *>(test_guest_wait_for_flag), &flag));
   for (size_t i = 0; i < flags.size(); ++i)
     __atomic_store_n(&flags[i], i + 100, __ATOMIC_RELEASE);
   for (size_t i = 0; i < running.size(); ++i) {
@@ -156,8 +157,8 @@ TEST(VirtualMachineTest, ApicIdIsTheVthreadId) {
   REQUIRE_KVM();
   CapturingVm guest;
   auto hold = std::make_unique<uint64_t>(0);
-  Vthread *first =
-      vthread_create(guest.vm.get(), reinterpret_cast<void *>(test_guest_wait_for_flag), hold.get());
+  Vthread *first = vthread_create(guest.vm.get(),
+                                  reinterpret_cast<void *>(test_guest_wait_for_flag), hold.get());
   // The second vthread runs on guest pcore 1 while the first one spins.
   EXPECT_EQ(runToCompletion(*guest.vm, test_guest_rdmsr, reinterpret_cast<void *>(0x802)), 1u);
   __atomic_store_n(hold.get(), 1, __ATOMIC_RELEASE);
@@ -168,8 +169,9 @@ TEST(VirtualMachineTest, ApicIdIsTheVthreadId) {
 TEST(VirtualMachineTest, AkarosEmulatedMsrsComeFromTheTable) {
   REQUIRE_KVM();
   CapturingVm guest;
-  EXPECT_EQ(runToCompletion(*guest.vm, test_guest_rdmsr, reinterpret_cast<void *>(msr::kMiscEnable)),
-            kAkarosMiscEnable);
+  EXPECT_EQ(
+      runToCompletion(*guest.vm, test_guest_rdmsr, reinterpret_cast<void *>(msr::kMiscEnable)),
+      kAkarosMiscEnable);
   EXPECT_EQ(runToCompletion(*guest.vm, test_guest_rdmsr, reinterpret_cast<void *>(msr::kApicBase)),
             0xfee00d00u);
   EXPECT_EQ(guest.vm->statistics().msrRead, 1u);
@@ -214,14 +216,15 @@ TEST(VirtualMachineTest, DefaultTableAnswersGetTscFrequency) {
 // vthread neither). On the heap: the guest must reach them.
 struct InterruptSetup {
   uint64_t gdt, idt, wanted, timerCount;
-  std::unique_ptr<uint64_t[]> gdtTable{new uint64_t[3]{0, 0x00af9a000000ffffull, 0x00cf92000000ffffull}};
+  std::unique_ptr<uint64_t[]> gdtTable{
+      new uint64_t[3]{0, 0x00af9a000000ffffull, 0x00cf92000000ffffull}};
   std::unique_ptr<uint64_t[]> idtTable{new uint64_t[512]()};
 
   explicit InterruptSetup(uint64_t wantedCount, uint64_t timer = 0) {
     const uint64_t handler = reinterpret_cast<uint64_t>(test_guest_interrupt_handler);
     const unsigned vector = 0x40;
-    idtTable[vector * 2] = (handler & 0xffff) | (8ull << 16) | (0x8eull << 40) |
-                           ((handler >> 16 & 0xffff) << 48);
+    idtTable[vector * 2] =
+        (handler & 0xffff) | (8ull << 16) | (0x8eull << 40) | ((handler >> 16 & 0xffff) << 48);
     idtTable[vector * 2 + 1] = handler >> 32;
     gdt = reinterpret_cast<uint64_t>(gdtTable.get());
     idt = reinterpret_cast<uint64_t>(idtTable.get());
@@ -240,8 +243,8 @@ TEST(VirtualMachineTest, InterruptsAreInjectedAsMsis) {
   REQUIRE_KVM();
   CapturingVm guest;
   auto setup = std::make_unique<InterruptSetup>(3);
-  Vthread *vthread = vthread_create(guest.vm.get(), reinterpret_cast<void *>(test_guest_interrupts),
-                                    setup.get());
+  Vthread *vthread =
+      vthread_create(guest.vm.get(), reinterpret_cast<void *>(test_guest_interrupts), setup.get());
   for (uint64_t i = 1; i <= 3; ++i) {
     EXPECT_EQ(vmm_interrupt_guest(guest.vm.get(), vthread->guestPcoreId(), 0x40), 0);
     waitForCount(i); // one at a time: a second MSI before the first is taken merges

@@ -26,9 +26,15 @@ uint64_t fakeHypercall(uint64_t number, uint64_t argument) {
   hardware->hypercalls.push_back({number, argument});
   return number == AKAROS_VMCALL_GET_TSCFREQ ? 1000000 : 0;
 }
-uint64_t fakeReadMsr(uint32_t) { return 0; }
-void fakeWriteMsr(uint32_t index, uint64_t value) { hardware->msrWrites.push_back({index, value}); }
-uint64_t fakeTimestamp() { return hardware->timestamp; }
+uint64_t fakeReadMsr(uint32_t) {
+  return 0;
+}
+void fakeWriteMsr(uint32_t index, uint64_t value) {
+  hardware->msrWrites.push_back({index, value});
+}
+uint64_t fakeTimestamp() {
+  return hardware->timestamp;
+}
 
 class WedgeLogicTest : public ::testing::Test {
 protected:

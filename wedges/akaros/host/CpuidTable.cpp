@@ -22,7 +22,9 @@ constexpr uint32_t kEcxTscDeadline = 1u << 24;
 constexpr uint32_t kEcxHypervisor = 1u << 31;
 constexpr uint32_t kEbxTscAdjust = 1u << 1;
 
-bool isHypervisorLeaf(uint32_t function) { return (function & 0xf0000000u) == 0x40000000u; }
+bool isHypervisorLeaf(uint32_t function) {
+  return (function & 0xf0000000u) == 0x40000000u;
+}
 
 kvm_cpuid_entry2 makeEntry(uint32_t function, uint32_t index, uint32_t eax, uint32_t ebx,
                            uint32_t ecx, uint32_t edx) {

@@ -11,10 +11,10 @@
 namespace afterburner::akaros {
 
 struct CpuidConfiguration {
-  unsigned vthreadId = 0;        // the APIC id Akaros reports: the guest pcore id
-  unsigned guestPcoreCount = 1;  // nr_gpcs, in leaf 1 and leaf 0xB
+  unsigned vthreadId = 0;       // the APIC id Akaros reports: the guest pcore id
+  unsigned guestPcoreCount = 1; // nr_gpcs, in leaf 1 and leaf 0xB
   unsigned physicalAddressBits = 46;
-  unsigned tunnelPort = 0;       // 0: no tunnel leaf (as on real Akaros)
+  unsigned tunnelPort = 0; // 0: no tunnel leaf (as on real Akaros)
 };
 
 // Akaros's table: hypervisor bit, MONITOR/VMX/PDCM hidden, TSC_ADJUST and perfmon

@@ -15,7 +15,9 @@ namespace {
 
 constexpr uint64_t kPageSize = 4096;
 
-std::string describe(const std::string &path, const std::string &what) { return path + ": " + what; }
+std::string describe(const std::string &path, const std::string &what) {
+  return path + ": " + what;
+}
 
 bool inFile(const std::vector<uint8_t> &bytes, uint64_t offset, uint64_t size) {
   return offset <= bytes.size() && size <= bytes.size() - offset;
@@ -72,13 +74,13 @@ bool ElfImage::load(uint64_t limit, std::string &error) {
     uint64_t start = segment.p_paddr & ~(kPageSize - 1);
     uint64_t end = (segment.p_paddr + segment.p_memsz + kPageSize - 1) & ~(kPageSize - 1);
     if (end > limit) {
-      error = describe(path_, "PT_LOAD " + std::to_string(i) +
-                                  " ends above the physical-address limit");
+      error = describe(path_,
+                       "PT_LOAD " + std::to_string(i) + " ends above the physical-address limit");
       return false;
     }
-    void *at = mmap(reinterpret_cast<void *>(start), end - start,
-                    PROT_READ | PROT_WRITE | PROT_EXEC,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    void *at =
+        mmap(reinterpret_cast<void *>(start), end - start, PROT_READ | PROT_WRITE | PROT_EXEC,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     if (at != reinterpret_cast<void *>(start)) {
       char text[160];
       std::snprintf(text, sizeof text,
@@ -119,8 +121,8 @@ std::optional<uint64_t> ElfImage::symbol(const std::string &name) const {
       std::memcpy(&symbol, bytes_.data() + table.sh_offset + at, sizeof symbol);
       if (symbol.st_name >= strings.sh_size)
         continue;
-      const char *text = reinterpret_cast<const char *>(bytes_.data() + strings.sh_offset +
-                                                        symbol.st_name);
+      const char *text =
+          reinterpret_cast<const char *>(bytes_.data() + strings.sh_offset + symbol.st_name);
       if (strnlen(text, strings.sh_size - symbol.st_name) == name.size() && name == text &&
           symbol.st_shndx != SHN_UNDEF)
         return symbol.st_value;
@@ -149,7 +151,8 @@ std::optional<LoadedSegment> ElfImage::section(const std::string &name) const {
     std::memcpy(&entry, bytes_.data() + header.e_shoff + i * sizeof entry, sizeof entry);
     if (entry.sh_name >= names.sh_size)
       continue;
-    const char *text = reinterpret_cast<const char *>(bytes_.data() + names.sh_offset + entry.sh_name);
+    const char *text =
+        reinterpret_cast<const char *>(bytes_.data() + names.sh_offset + entry.sh_name);
     if (strnlen(text, names.sh_size - entry.sh_name) == name.size() && name == text)
       return LoadedSegment{entry.sh_addr, entry.sh_size};
   }

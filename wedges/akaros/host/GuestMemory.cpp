@@ -29,8 +29,12 @@ constexpr uint64_t kMaximumSlotBytes = ((1ull << 31) - 1) * kPageSize;
 // only the low 4 GiB, and must still reach the ring afterwards.
 constexpr uint64_t kArenaHints[] = {2ull << 30, 4ull << 30, 8ull << 30, 16ull << 30};
 
-uint64_t roundDown(uint64_t value, uint64_t unit) { return value & ~(unit - 1); }
-uint64_t roundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) & ~(unit - 1); }
+uint64_t roundDown(uint64_t value, uint64_t unit) {
+  return value & ~(unit - 1);
+}
+uint64_t roundUp(uint64_t value, uint64_t unit) {
+  return (value + unit - 1) & ~(unit - 1);
+}
 
 std::vector<AddressRange> cutHoles(const AddressRange &range, const std::vector<uint64_t> &holes) {
   std::vector<AddressRange> pieces{range};
@@ -119,7 +123,9 @@ std::vector<AddressRange> identityCoverage(std::vector<AddressRange> ranges, uin
   return mergeRanges(clipped);
 }
 
-std::vector<uint64_t> akarosMmioHoles() { return {0, 0xfec00000, 0xfee00000}; }
+std::vector<uint64_t> akarosMmioHoles() {
+  return {0, 0xfec00000, 0xfee00000};
+}
 
 LowArena::LowArena(uint64_t limit, size_t bytes) : size_(bytes) {
   for (uint64_t hint : kArenaHints) {
@@ -138,7 +144,9 @@ LowArena::LowArena(uint64_t limit, size_t bytes) : size_(bytes) {
            bytes, limit);
 }
 
-LowArena::~LowArena() { munmap(reinterpret_cast<void *>(base_), size_); }
+LowArena::~LowArena() {
+  munmap(reinterpret_cast<void *>(base_), size_);
+}
 
 void *LowArena::allocate(size_t bytes) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -165,9 +173,8 @@ void GuestMemory::synchronize() {
 
 void GuestMemory::mapRange(uint64_t start, uint64_t end) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (const AddressRange &range :
-       identityCoverage({{roundDown(start, kPageSize), roundUp(end, kPageSize)}}, limit_,
-                        akarosMmioHoles())) {
+  for (const AddressRange &range : identityCoverage(
+           {{roundDown(start, kPageSize), roundUp(end, kPageSize)}}, limit_, akarosMmioHoles())) {
     for (const AddressRange &part : uncoveredParts(range, covered_)) {
       addMemslots(part);
       mapLargePages(part.start, part.end);

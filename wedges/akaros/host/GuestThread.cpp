@@ -14,8 +14,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
-#include <unistd.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cinttypes>
@@ -368,7 +368,8 @@ GuestThread::Outcome GuestThread::handleVmcall() {
   const unsigned number = static_cast<unsigned>(frame.rax);
   vm_.countExit([number](ExitStatistics &s) { ++s.vmcalls[number]; });
   const VmcallHandler &handler = vm_.vmcall_;
-  bool handled = handler ? handler(*this, frame) : VirtualMachine::defaultVmcallHandler(*this, frame);
+  bool handled =
+      handler ? handler(*this, frame) : VirtualMachine::defaultVmcallHandler(*this, frame);
   if (!handled) {
     char why[96];
     std::snprintf(why, sizeof why, "vmm: handle_vmexit failed! (vmcall %u not handled)", number);

@@ -4,7 +4,9 @@
 namespace afterburner::akaros {
 namespace {
 
-bool isIn(uint32_t index, uint32_t first, uint32_t last) { return index >= first && index <= last; }
+bool isIn(uint32_t index, uint32_t first, uint32_t last) {
+  return index >= first && index <= last;
+}
 
 bool isPassThrough(uint32_t index) {
   switch (index) {
@@ -57,8 +59,7 @@ bool isFakeWrite(uint32_t index) {
 }
 
 bool isReadZero(uint32_t index) {
-  return index == msr::kPerfCapabilities || index == msr::kRaplPowerUnit ||
-         index == msr::kMcgCap;
+  return index == msr::kPerfCapabilities || index == msr::kRaplPowerUnit || index == msr::kMcgCap;
 }
 
 } // namespace
@@ -78,7 +79,7 @@ MsrClass classifyAkarosMsr(uint32_t index) {
 }
 
 std::vector<uint32_t> kernelHandledMsrs() {
-  return {msr::kApicBase, msr::kPredCmd, msr::kEfer,   msr::kStar,   msr::kLstar,
+  return {msr::kApicBase, msr::kPredCmd, msr::kEfer,   msr::kStar,        msr::kLstar,
           msr::kSfmask,   msr::kFsBase,  msr::kGsBase, msr::kKernelGsBase};
 }
 

@@ -13,7 +13,9 @@ constexpr uint32_t kResetBit = 0x4;
 // Akaros's only PCI function, devfn 0 on bus 0: an Intel 440BX host bridge.
 constexpr uint32_t kHostBridge[] = {0x71908086, 0x02000006, 0x06000001};
 
-uint32_t maskOf(unsigned size) { return size >= 4 ? 0xffffffffu : (1u << (size * 8)) - 1; }
+uint32_t maskOf(unsigned size) {
+  return size >= 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+}
 
 } // namespace
 
@@ -32,9 +34,8 @@ uint32_t PortIo::read(uint16_t port, unsigned size) const {
     return configurationAddress_;
   // Akaros answers every other read from the configuration space the last
   // 0xcf8 write selected, whatever the port; the data window offsets it.
-  unsigned byteOffset = port >= kPortConfigData && port <= kPortConfigData + 3
-                            ? port - kPortConfigData
-                            : 0;
+  unsigned byteOffset =
+      port >= kPortConfigData && port <= kPortConfigData + 3 ? port - kPortConfigData : 0;
   return configurationRead(size, byteOffset);
 }
 

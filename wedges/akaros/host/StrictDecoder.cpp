@@ -64,7 +64,9 @@ std::string acceptImmediateForm(const PortIoExit &exit) {
 }
 
 // ModRM.reg of the byte after an opcode: the /digit of group opcodes.
-unsigned modrmDigit(uint8_t modrm) { return (modrm >> 3) & 7; }
+unsigned modrmDigit(uint8_t modrm) {
+  return (modrm >> 3) & 7;
+}
 
 } // namespace
 

@@ -16,7 +16,7 @@ namespace afterburner::akaros {
 // resumption point (KVM has already stepped past the instruction).
 struct PortIoExit {
   bool in = false;
-  unsigned size = 1;      // 1, 2 or 4
+  unsigned size = 1; // 1, 2 or 4
   uint16_t port = 0;
   uint16_t dx = 0;        // the guest's dx at the exit
   unsigned count = 1;     // > 1 only for string I/O

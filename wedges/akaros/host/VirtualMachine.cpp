@@ -25,7 +25,7 @@ namespace {
 // Not in every <linux/kvm.h> this builds against.
 constexpr unsigned kCapApicBusCyclesNs = 237;
 constexpr unsigned kApicBusCycleNanoseconds = 1000; // Akaros's 1 MHz APIC timer
-constexpr size_t kVthreadStackBytes = 64 * 1024;     // Akaros's alloc_stacktop
+constexpr size_t kVthreadStackBytes = 64 * 1024;    // Akaros's alloc_stacktop
 constexpr unsigned kSplitIrqchipRoutes = 24;
 
 int openKvm() {
@@ -88,8 +88,7 @@ VirtualMachine::VirtualMachine(VirtualMachineOptions options) : options_(std::mo
   if (options_.tunnelPort == 0)
     options_.tunnelPort = AKAROS_TUNNEL_PORT_DEFAULT;
   if (options_.physicalAddressBits < 32 || options_.physicalAddressBits > 48)
-    failStop("vthread host: physical address bits %u outside 32..48",
-             options_.physicalAddressBits);
+    failStop("vthread host: physical address bits %u outside 32..48", options_.physicalAddressBits);
   setUpVm();
 }
 
@@ -148,8 +147,9 @@ GuestThread *VirtualMachine::acquireGuestThread() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!parked_.empty()) {
     // Lowest id first, so reuse is deterministic.
-    auto lowest = std::min_element(parked_.begin(), parked_.end(),
-                                   [](GuestThread *a, GuestThread *b) { return a->id() < b->id(); });
+    auto lowest =
+        std::min_element(parked_.begin(), parked_.end(),
+                         [](GuestThread *a, GuestThread *b) { return a->id() < b->id(); });
     GuestThread *thread = *lowest;
     parked_.erase(lowest);
     return thread;

@@ -34,8 +34,8 @@ using VmcallHandler = std::function<bool(GuestThread &, VmTrapframe &)>;
 
 struct VirtualMachineOptions {
   unsigned physicalAddressBits = 46;
-  bool strict = false;      // refuse encodings Akaros's VMM cannot decode
-  unsigned tunnelPort = 0;  // 0: AKAROS_TUNNEL_PORT_DEFAULT
+  bool strict = false;     // refuse encodings Akaros's VMM cannot decode
+  unsigned tunnelPort = 0; // 0: AKAROS_TUNNEL_PORT_DEFAULT
   unsigned maximumGuestPcores = 64;
   // Where PRINTC and the console ring go; default: stdout.
   std::function<void(const char *, size_t)> console;

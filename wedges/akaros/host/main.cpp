@@ -122,15 +122,16 @@ void printStatistics(const ExitStatistics &stats, const std::string &output,
   std::fprintf(stderr, "  port-io %llu mmio %llu rdmsr %llu wrmsr %llu\n",
                (unsigned long long)stats.portIo, (unsigned long long)stats.mmio,
                (unsigned long long)stats.msrRead, (unsigned long long)stats.msrWrite);
-  auto printc = stats.vmcalls.count(AKAROS_VMCALL_PRINTC) ? stats.vmcalls.at(AKAROS_VMCALL_PRINTC)
-                                                          : 0;
+  auto printc =
+      stats.vmcalls.count(AKAROS_VMCALL_PRINTC) ? stats.vmcalls.at(AKAROS_VMCALL_PRINTC) : 0;
   std::fprintf(stderr, "  console lines %llu, PRINTC exits per line %.2f\n", lines,
                lines ? double(printc) / double(lines) : 0.0);
 }
 
 akaros_vthread_block *buildBlock(VirtualMachine &vm, const CommandOptions &options,
                                  uint64_t kernelEntry) {
-  auto *block = static_cast<akaros_vthread_block *>(vm.allocateGuestMemory(sizeof(akaros_vthread_block)));
+  auto *block =
+      static_cast<akaros_vthread_block *>(vm.allocateGuestMemory(sizeof(akaros_vthread_block)));
   block->magic = AKAROS_VTHREAD_BLOCK_MAGIC;
   block->version = AKAROS_VTHREAD_BLOCK_VERSION;
   block->size = sizeof *block;
