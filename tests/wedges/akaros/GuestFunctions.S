@@ -139,6 +139,38 @@ test_guest_pci_id:
   TUNNEL
   ud2
 
+/* Default vmcall table. rdi -> { uint64_t ap_rip, ap_rsp, flag }: boots another
+ * guest pcore with Akaros's SMPBOOT (rdi = its rip, rsi = its rsp), waits for it to
+ * set the flag, then SHUTDOWN (the default table has no EXIT: its 2 is SMPBOOT). */
+  .globl test_guest_smpboot
+test_guest_smpboot:
+  mov %rdi, %r12
+  mov 0(%r12), %rdi
+  mov 8(%r12), %rsi
+  mov $AKAROS_VMCALL_SMPBOOT, %eax
+  TUNNEL
+1:
+  pause
+  mov 16(%r12), %rax
+  test %rax, %rax
+  jz 1b
+  mov $AKAROS_VMCALL_SHUTDOWN, %eax
+  TUNNEL
+  ud2
+
+/* The booted pcore: its stack's top word holds the request; sets flag = 100 + its
+ * x2APIC id, then halts for good (IF = 0) until the VM shuts down. */
+  .globl test_guest_application_processor
+test_guest_application_processor:
+  mov (%rsp), %rbx
+  mov $0x802, %ecx
+  rdmsr
+  add $100, %rax
+  mov %rax, 16(%rbx)
+1:
+  hlt
+  jmp 1b
+
 /* Reads GPA page 0 (Akaros's low4k) with a plain mov; EXIT(the byte at 0x40e
  * shifted in with the one at 0x400). */
   .globl test_guest_read_low4k

@@ -33,6 +33,8 @@ void test_guest_pci_id(void *);
 void test_guest_interrupts(void *);
 void test_guest_read_low4k(void *);
 void test_guest_or_low4k(void *);
+void test_guest_smpboot(void *);
+void test_guest_application_processor(void *);
 extern char test_guest_interrupt_handler[];
 extern uint64_t test_guest_interrupt_count;
 }
@@ -289,6 +291,25 @@ TEST(VirtualMachineDeathTest, UnknownMsrIsAGeneralProtectionFault) {
         runToCompletion(*guest.vm, test_guest_rdmsr, reinterpret_cast<void *>(0x10));
       },
       ::testing::ExitedWithCode(kFailStopStatus), "triple fault");
+}
+
+TEST(VirtualMachineTest, SmpbootStartsTheNextGuestPcore) {
+  REQUIRE_KVM();
+  CapturingVm guest;
+  guest.vm->setVmcall(VirtualMachine::defaultVmcallHandler);
+  struct Request {
+    uint64_t rip, rsp, flag;
+  };
+  auto request = std::make_unique<Request>();
+  auto stack = std::make_unique<uint64_t[]>(2048);
+  stack[2047] = reinterpret_cast<uint64_t>(request.get());
+  request->rip = reinterpret_cast<uint64_t>(test_guest_application_processor);
+  request->rsp = reinterpret_cast<uint64_t>(&stack[2047]);
+  runToCompletion(*guest.vm, test_guest_smpboot, request.get()); // ends in SHUTDOWN
+  EXPECT_EQ(request->flag, 101u) << "the booted pcore is x2APIC id 1";
+  EXPECT_TRUE(guest.vm->shutDownRequested());
+  EXPECT_EQ(guest.vm->guestPcoreCount(), 2u);
+  EXPECT_EQ(guest.vm->statistics().vmcalls.at(AKAROS_VMCALL_SMPBOOT), 1u);
 }
 
 TEST(VirtualMachineTest, PageZeroIsAkarosLow4k) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cinttypes>
 #include <csignal>
 #include <cstring>
@@ -140,8 +141,13 @@ GuestThread::~GuestThread() {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
   }
+  stopping_ = true;
   wake_.notify_all();
-  kick();
+  // A kick can land just before the worker re-enters KVM_RUN: repeat until it is out.
+  while (!workerDone_) {
+    kick();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   worker_.join();
   close(fd_);
 }
@@ -185,6 +191,11 @@ void GuestThread::kick() {
 }
 
 void GuestThread::workerLoop() {
+  workerLoopUntilStopped();
+  workerDone_ = true;
+}
+
+void GuestThread::workerLoopUntilStopped() {
   for (;;) {
     StartState state;
     {
@@ -203,7 +214,7 @@ void GuestThread::runVthread(const StartState &state) {
   finishing_ = false;
   returnValue_ = nullptr;
   for (;;) {
-    if (vm_.shutDownRequested() && !finishing_)
+    if ((vm_.shutDownRequested() && !finishing_) || stopping_)
       break;
     run_->immediate_exit = 0;
     if (ioctl(fd_, KVM_RUN, 0) != 0) {

@@ -9,6 +9,7 @@
 
 #include <linux/kvm.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -50,6 +51,7 @@ private:
   };
 
   void workerLoop();
+  void workerLoopUntilStopped();
   void runVthread(const StartState &state);
   void loadInitialState(const StartState &state);
   void setInitialSpecialRegisters(uint64_t cr3);
@@ -76,6 +78,8 @@ private:
   std::condition_variable wake_;
   bool assigned_ = false;
   bool stop_ = false;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> workerDone_{false};
   StartState pending_;
   std::thread worker_;
 };
