@@ -1,4 +1,4 @@
-// guest.h: what the vthreads sample's host (host.cpp, hosted) hands to its guest
+// guest.h: what the vthreads sample's host (host/main.cpp, hosted) hands to its guest
 // functions (guest.cpp, assembled by afterburner-as and run as Akaros vthreads). The
 // requests live on the host's heap: the vthreads read and write them directly.
 #ifndef AFTERBURNER_SAMPLES_VTHREADS_GUEST_H

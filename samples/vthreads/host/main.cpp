@@ -1,11 +1,11 @@
-// host.cpp: the vthreads sample. A Linux program runs functions of its own
+// main.cpp: the vthreads sample (hosted driver). A Linux program runs functions of its own
 // (guest.cpp, assembled by afterburner-as and linked with the loader and the
 // Akaros wedge) as Akaros vthreads on the vthread host (wedges/akaros/host). The
 // vthreads read and write this program's heap directly (guest-physical ==
 // process-virtual) and return values through vthread_join.
 //
 //   vthreads [--stats]     exit 0 when every vthread returned what the host expected
-#include "guest.h"
+#include "../guest.h"
 
 #include "ElfImage.h"
 #include "VirtualMachine.h"
