@@ -26,12 +26,12 @@ struct TestWedge {
   uintptr_t entry;
   uintptr_t unimplemented;
 
-  explicit TestWedge(TestImage &image) {
+  explicit TestWedge(TestImage &image, unsigned mode = 64) {
     entry = image.placeData(std::vector<uint8_t>(16, 0xc3));
     unimplemented = image.placeData(std::vector<uint8_t>(16, 0xf4));
     wedge.name = "test";
     wedge.abi_version = AFTERBURNER_WEDGE_ABI_VERSION;
-    wedge.mode = 64;
+    wedge.mode = static_cast<uint8_t>(mode);
     wedge.unimplemented = reinterpret_cast<const void *>(unimplemented);
   }
   void set(unsigned op, uint8_t policy, uintptr_t target) {
@@ -73,7 +73,7 @@ std::unique_ptr<Patched> patch(TestImage &image, const afterburner_wedge *wedge,
 }
 
 void expectCallForm(TestImage &image, uintptr_t site, uint8_t length, uintptr_t target,
-                    uintptr_t recordAddress) {
+                    uintptr_t recordAddress, unsigned mode = 64) {
   const auto bytes = image.read(site, length);
   ASSERT_EQ(bytes[0], AFTERBURNER_CALL_OPCODE);
   EXPECT_EQ(site + 5 + load32(bytes, 1), target);
@@ -82,7 +82,7 @@ void expectCallForm(TestImage &image, uintptr_t site, uint8_t length, uintptr_t 
   EXPECT_EQ(bytes[7], 0x80);
   // afterburner_record_of_call's arithmetic, on image addresses: (R + 3) + disp32.
   EXPECT_EQ(site + 5 + 3 + load32(bytes, 8), recordAddress);
-  const auto padding = testing::canonicalNops(length - 12);
+  const auto padding = testing::canonicalNops(length - 12, mode);
   EXPECT_TRUE(std::equal(padding.begin(), padding.end(), bytes.begin() + 12));
 }
 
@@ -90,33 +90,31 @@ class EveryOpPatch : public ::testing::TestWithParam<unsigned> {};
 
 TEST_P(EveryOpPatch, CallPolicyWritesTheCallForm) {
   const unsigned op = GetParam();
-  if (testing::sampleMode(op) != 64)
-    GTEST_SKIP() << "legacy-only op: a 64-bit wedge leaves it native";
   TestImage image;
-  TestWedge wedge(image);
+  TestWedge wedge(image, testing::sampleMode(op)); // arpl exists in legacy modes only
   wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
   uintptr_t recordAddress;
   const auto instruction = testing::sampleInstruction(op);
-  const uintptr_t site = image.addSite(op, instruction, 16, 64, &recordAddress);
+  const uintptr_t site =
+      image.addSite(op, instruction, 16, testing::sampleMode(op), &recordAddress);
   auto result = patch(image, &wedge.wedge);
   EXPECT_EQ(result->counts.patched, 1u) << result->diagnostics.text();
-  expectCallForm(image, site, 16, wedge.entry, recordAddress);
+  expectCallForm(image, site, 16, wedge.entry, recordAddress, testing::sampleMode(op));
   ASSERT_EQ(testing::textWriteLog().writes.size(), 1u);
   EXPECT_EQ(testing::textWriteLog().writes[0].length, 16u);
 }
 
 TEST_P(EveryOpPatch, UnimplementedCallsTheUnimplementedEntry) {
   const unsigned op = GetParam();
-  if (testing::sampleMode(op) != 64)
-    GTEST_SKIP();
   TestImage image;
-  TestWedge wedge(image);
+  TestWedge wedge(image, testing::sampleMode(op));
   uintptr_t recordAddress;
   const uint8_t size = opInfo(op)->minimumSize; // 12, or 16 for the interrupt-flag ops
-  const uintptr_t site = image.addSite(op, testing::sampleInstruction(op), size, 64, &recordAddress);
+  const uintptr_t site = image.addSite(op, testing::sampleInstruction(op), size,
+                                       testing::sampleMode(op), &recordAddress);
   auto result = patch(image, &wedge.wedge);
   EXPECT_EQ(result->counts.patched, 1u);
-  expectCallForm(image, site, size, wedge.unimplemented, recordAddress);
+  expectCallForm(image, site, size, wedge.unimplemented, recordAddress, testing::sampleMode(op));
 }
 
 TEST_P(EveryOpPatch, NativeLeavesTheSiteAlone) {
@@ -135,10 +133,9 @@ TEST_P(EveryOpPatch, NativeLeavesTheSiteAlone) {
 
 TEST_P(EveryOpPatch, InlinePolicyCopiesTheTemplate) {
   const unsigned op = GetParam();
-  if (testing::sampleMode(op) != 64)
-    GTEST_SKIP();
+  const unsigned mode = testing::sampleMode(op);
   TestImage image;
-  TestWedge wedge(image);
+  TestWedge wedge(image, mode);
   const std::vector<uint8_t> templateBytes = {0x48, 0x89, 0xc0}; // any bytes: copied verbatim
   afterburner_inline_code descriptor = {};
   descriptor.bytes = reinterpret_cast<const uint8_t *>(image.placeData(templateBytes));
@@ -146,23 +143,22 @@ TEST_P(EveryOpPatch, InlinePolicyCopiesTheTemplate) {
   std::vector<uint8_t> descriptorBytes(sizeof descriptor);
   std::memcpy(descriptorBytes.data(), &descriptor, sizeof descriptor);
   wedge.set(op, AFTERBURNER_POLICY_INLINE, image.placeData(descriptorBytes));
-  const uintptr_t site = image.addSite(op, testing::sampleInstruction(op), 16, 64);
+  const uintptr_t site = image.addSite(op, testing::sampleInstruction(op), 16, mode);
   auto result = patch(image, &wedge.wedge);
   EXPECT_EQ(result->counts.patched, 1u) << result->diagnostics.text();
   auto expected = templateBytes;
-  const auto padding = testing::canonicalNops(13);
+  const auto padding = testing::canonicalNops(13, mode);
   expected.insert(expected.end(), padding.begin(), padding.end());
   EXPECT_EQ(image.read(site, 16), expected);
 }
 
 TEST_P(EveryOpPatch, JumpPolicyOnlyForOpsThatDoNotReturn) {
   const unsigned op = GetParam();
-  if (testing::sampleMode(op) != 64)
-    GTEST_SKIP();
   TestImage image;
-  TestWedge wedge(image);
+  TestWedge wedge(image, testing::sampleMode(op));
   wedge.set(op, AFTERBURNER_POLICY_JUMP, wedge.entry);
-  const uintptr_t site = image.addSite(op, testing::sampleInstruction(op), 16, 64);
+  const uintptr_t site =
+      image.addSite(op, testing::sampleInstruction(op), 16, testing::sampleMode(op));
   auto result = patch(image, &wedge.wedge);
   if (opInfo(op)->flow == AFTERBURNER_FLOW_NO_RETURN) {
     EXPECT_EQ(result->counts.patched, 1u);
