@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+#include <memory>
+
 namespace afterburner::akaros {
 namespace {
 
@@ -41,6 +45,36 @@ TEST(GuestMemoryTest, CoverageMergesAdjacentMappings) {
       {{0x400000, 0x401000}, {0x401000, 0x500000}, {0x600000, 0x601000}}, 1ull << 46, {});
   ASSERT_EQ(covered.size(), 2u);
   EXPECT_EQ(covered[0].end, 0x500000u);
+}
+
+// 4-level tables in ordinary memory (GPA == HVA): a 2 MiB page and a 4 KiB page.
+TEST(GuestMemoryTest, TranslateWalksLargeAndSmallPages) {
+  struct alignas(4096) Table {
+    uint64_t entries[512];
+  };
+  auto tables = std::make_unique<Table[]>(4);
+  for (int i = 0; i < 4; ++i)
+    std::fill(std::begin(tables[i].entries), std::end(tables[i].entries), 0);
+  auto address = [&](int i) { return reinterpret_cast<uint64_t>(&tables[i]); };
+  tables[0].entries[0] = address(1) | 3;       // PML4[0] -> PDPT
+  tables[1].entries[1] = address(2) | 3;       // PDPT[1] -> PD (1 GiB..2 GiB)
+  tables[2].entries[0] = 0x40000000ull | 0x83; // PD[0]: 2 MiB page at 1 GiB
+  tables[2].entries[1] = address(3) | 3;       // PD[1] -> PT
+  tables[3].entries[5] = 0x12345000ull | 3;    // PT[5]: 4 KiB page
+  uint64_t physical = 0;
+  ASSERT_TRUE(GuestMemory::translate(address(0), 0x40012345, physical));
+  EXPECT_EQ(physical, 0x40012345u);
+  ASSERT_TRUE(GuestMemory::translate(address(0), 0x40205678, physical));
+  EXPECT_EQ(physical, 0x12345678u);
+  EXPECT_FALSE(GuestMemory::translate(address(0), 0x80000000, physical)) << "not present";
+  EXPECT_FALSE(GuestMemory::translate(0x1000, 0x1000, physical)) << "a root nothing maps";
+}
+
+TEST(GuestMemoryTest, ReadPhysicalReportsUnmappedAddresses) {
+  uint64_t value = 0x1122334455667788, copy = 0;
+  EXPECT_TRUE(GuestMemory::readPhysical(reinterpret_cast<uint64_t>(&value), &copy, sizeof copy));
+  EXPECT_EQ(copy, value);
+  EXPECT_FALSE(GuestMemory::readPhysical(0x1000, &copy, sizeof copy));
 }
 
 } // namespace

@@ -6,6 +6,8 @@
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -223,11 +225,21 @@ void GuestMemory::mapLargePages(uint64_t start, uint64_t end) {
   }
 }
 
+// Guest-physical == process-virtual, but a guest may point anywhere: reads go
+// through process_vm_readv, which reports a bad address instead of faulting.
+bool GuestMemory::readPhysical(uint64_t physical, void *out, size_t bytes) {
+  iovec local{out, bytes};
+  iovec remote{reinterpret_cast<void *>(physical), bytes};
+  return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == static_cast<ssize_t>(bytes);
+}
+
 bool GuestMemory::translate(uint64_t cr3, uint64_t virtualAddress, uint64_t &physical) {
   uint64_t table = cr3 & kAddressMask;
   for (int level = 3; level >= 0; --level) {
     unsigned index = (virtualAddress >> (12 + 9 * level)) & 511;
-    uint64_t entry = reinterpret_cast<const uint64_t *>(table)[index];
+    uint64_t entry = 0;
+    if (!readPhysical(table + index * sizeof entry, &entry, sizeof entry))
+      return false;
     if (!(entry & kPresent))
       return false;
     if (level == 0 || (level <= 2 && (entry & kLarge))) {

@@ -71,6 +71,8 @@ public:
   // Guest-virtual to guest-physical through the 4-level tables at cr3 (which
   // are host memory, GPA == HVA). Returns false if not present.
   static bool translate(uint64_t cr3, uint64_t virtualAddress, uint64_t &physical);
+  // Copies guest-physical memory; false where the process has nothing mapped.
+  static bool readPhysical(uint64_t physical, void *out, size_t bytes);
 
 private:
   void addMemslots(const AddressRange &range);

@@ -95,9 +95,9 @@ kvm_regs registersFromFrame(const VmTrapframe &frame) {
 bool readGuest(uint64_t cr3, uint64_t address, uint8_t *out, size_t length) {
   for (size_t i = 0; i < length; ++i) {
     uint64_t physical = 0;
-    if (!GuestMemory::translate(cr3, address + i, physical))
+    if (!GuestMemory::translate(cr3, address + i, physical) ||
+        !GuestMemory::readPhysical(physical, &out[i], 1))
       return false;
-    out[i] = *reinterpret_cast<const volatile uint8_t *>(physical);
   }
   return true;
 }
