@@ -172,6 +172,18 @@ void markPrepatched(const PatchOptions &options, uintptr_t recordAddress,
     textWrite(flags, &value, 1);
 }
 
+// Writes the planned bytes and reads them back: a write that did not take (text not
+// writable where the platform seam assumed it was) is reported, not assumed.
+bool writeSite(const PatchOptions &options, const SiteEntry &entry,
+               const afterburner_site &record, const uint8_t *code, Diagnostics &diagnostics) {
+  uint8_t *site = mapImage(options.map, entry.siteAddress, record.site_length);
+  textWrite(site, code, record.site_length);
+  if (equalBytes(site, code, record.site_length))
+    return true;
+  reportFailure(diagnostics, record, entry.siteAddress, "the write did not take (text not writable?)");
+  return false;
+}
+
 void count(PatchCounts &counts, SiteAction action) {
   switch (action) {
   case SiteAction::Write:
@@ -212,14 +224,12 @@ void patchSites(const PatchOptions &options, const SiteTable &table, PatchCounts
     if (!readRecord(options.map, entry.recordAddress, record))
       continue;
     ++counts.opSites[record.op];
-    const SiteAction action =
+    SiteAction action =
         planSite(options, record, entry.siteAddress, entry.recordAddress, code, diagnostics);
+    if (action == SiteAction::Write && !writeSite(options, entry, record, code, diagnostics))
+      action = SiteAction::Failed;
     count(counts, action);
-    if (action != SiteAction::Write)
-      continue;
-    textWrite(mapImage(options.map, entry.siteAddress, record.site_length), code,
-              record.site_length);
-    if (options.markPrepatched)
+    if (action == SiteAction::Write && options.markPrepatched)
       markPrepatched(options, entry.recordAddress, record);
   }
 }

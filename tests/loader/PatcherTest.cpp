@@ -362,6 +362,33 @@ TEST(Patcher, TargetsOutOfRel32ReachFail) {
   EXPECT_NE(std::string(result->diagnostics.text()).find("rel32"), std::string::npos);
 }
 
+TEST(Patcher, AWriteThatDoesNotTakeIsReported) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
+  auto result = std::make_unique<Patched>();
+  result->table.entries = result->entries.data();
+  result->table.capacity = result->entries.size();
+  const NoteStream stream = image.notes();
+  SiteTableInput input;
+  input.map = image.map();
+  input.text = image.text();
+  input.streams = &stream;
+  input.streamCount = 1;
+  collectSites(input, result->table, result->diagnostics);
+  PatchOptions options;
+  options.map = image.map();
+  options.wedge = &wedge.wedge;
+  testing::resetTextWriteLog();
+  testing::textWriteLog().dropWrites = true;
+  patchSites(options, result->table, result->counts, result->diagnostics);
+  testing::resetTextWriteLog();
+  EXPECT_EQ(result->counts.failed, 1u);
+  EXPECT_EQ(result->counts.patched, 0u);
+  EXPECT_NE(std::string(result->diagnostics.text()).find("did not take"), std::string::npos);
+}
+
 TEST(Patcher, UnknownPolicyFails) {
   TestImage image;
   TestWedge wedge(image);

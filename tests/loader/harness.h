@@ -25,6 +25,7 @@ struct TextWriteLog {
   int sessionsOpened = 0;
   int sessionsClosed = 0;
   bool writeOutsideSession = false;
+  bool dropWrites = false; // set by a test: writes are logged but do not take
 };
 TextWriteLog &textWriteLog();
 void resetTextWriteLog();
