@@ -50,8 +50,6 @@ tracing=/sys/kernel/tracing
 [ -d "$tracing/events" ] || mount -t tracefs nodev "$tracing" 2>/dev/null || true
 [ -d "$tracing/events/kvm" ] || { echo "kvm-exits.sh: no KVM tracepoints in $tracing (root needed)" >&2; exit 77; }
 qemu=$(command -v qemu-system-x86_64) || { echo "kvm-exits.sh: qemu-system-x86_64 not found" >&2; exit 77; }
-console_devices=(-chardev stdio,id=console,mux=on -serial chardev:console
-  -device virtio-serial-pci -device virtconsole,chardev=console)
 firmware=/usr/share/qemu/qboot.rom
 [ -f "$firmware" ] || firmware=""
 
@@ -69,27 +67,12 @@ trap cleanup EXIT
 
 events="kvm_exit kvm_pio kvm_cpuid kvm_msr kvm_mmio kvm_hypercall kvm_vcpu_wakeup kvm_userspace_exit"
 
-# qemu_for_guest: the QEMU the guests run in. With the virtio console, a wrapper that gives
-# the guest a mux chardev shared by COM1 and a virtconsole (in place of -serial stdio).
+# qemu_for_guest: the QEMU the guests run in. With the virtio console, the wrapper that
+# gives the guest a mux chardev shared by COM1 and a virtconsole (in place of -serial stdio).
 qemu_for_guest=$qemu
 if [ "$virtio" = 1 ]; then
-  qemu_for_guest=$work/qemu-virtio-console
-  cat >"$qemu_for_guest" <<EOF_WRAPPER
-#!/usr/bin/env bash
-# Written by kvm-exits.sh: "-serial stdio" -> COM1 and a virtio console on one chardev.
-arguments=()
-while [ \$# -gt 0 ]; do
-  if [ "\$1" = -serial ] && [ "\${2:-}" = stdio ]; then
-    arguments+=(${console_devices[*]})
-    shift 2
-  else
-    arguments+=("\$1")
-    shift
-  fi
-done
-exec "$qemu" "\${arguments[@]}"
-EOF_WRAPPER
-  chmod +x "$qemu_for_guest"
+  qemu_for_guest=$root/scripts/qemu-virtio-console.sh
+  export AFTERBURNER_REAL_QEMU=$qemu
 fi
 
 # The launcher (afterburner boot --platform kvm --stats) when the build has it.
