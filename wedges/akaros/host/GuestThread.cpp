@@ -133,6 +133,7 @@ GuestThread::GuestThread(VirtualMachine &vm, unsigned id) : vm_(vm), id_(id) {
   if (run == MAP_FAILED)
     failStop("vthread host: mmap of kvm_run: %s", std::strerror(errno));
   run_ = static_cast<kvm_run *>(run);
+  statsFd_ = ioctl(fd_, KVM_GET_STATS_FD, 0);
   worker_ = std::thread([this] { workerLoop(); });
 }
 
@@ -149,7 +150,37 @@ GuestThread::~GuestThread() {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   worker_.join();
+  if (statsFd_ >= 0)
+    close(statsFd_);
   close(fd_);
+}
+
+// The binary stats layout (Documentation/virt/kvm/api.rst, KVM_GET_STATS_FD),
+// parsed by offsets: struct kvm_stats_desc ends in a flexible array, which g++ sizes
+// differently from C.
+std::map<std::string, uint64_t> GuestThread::kernelCounters() const {
+  std::map<std::string, uint64_t> counters;
+  kvm_stats_header header{};
+  if (statsFd_ < 0 || pread(statsFd_, &header, sizeof header, 0) != sizeof header)
+    return counters;
+  constexpr size_t kDescriptorHeader = 16; // flags, exponent, size, offset, bucket_size
+  const size_t descriptorBytes = kDescriptorHeader + header.name_size;
+  std::vector<char> descriptors(descriptorBytes * header.num_desc);
+  if (pread(statsFd_, descriptors.data(), descriptors.size(), header.desc_offset) !=
+      static_cast<ssize_t>(descriptors.size()))
+    return counters;
+  for (uint32_t i = 0; i < header.num_desc; ++i) {
+    const char *descriptor = descriptors.data() + i * descriptorBytes;
+    uint32_t offset;
+    uint16_t size;
+    std::memcpy(&size, descriptor + 6, sizeof size);
+    std::memcpy(&offset, descriptor + 8, sizeof offset);
+    uint64_t value = 0;
+    if (size >= 1 && pread(statsFd_, &value, sizeof value, header.data_offset + offset) == 8)
+      counters[std::string(descriptor + kDescriptorHeader,
+                           strnlen(descriptor + kDescriptorHeader, header.name_size))] = value;
+  }
+  return counters;
 }
 
 void GuestThread::setCpuid(const std::vector<kvm_cpuid_entry2> &table) {

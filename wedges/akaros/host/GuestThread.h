@@ -12,7 +12,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -32,6 +34,10 @@ public:
   VirtualMachine &vm() { return vm_; }
   uint64_t exitCount() const { return exits_; }
   void setCpuid(const std::vector<kvm_cpuid_entry2> &table);
+  // KVM's own per-vCPU counters (binary stats): exits KVM handled in its kernel
+  // (halt_exits, irq_injections, ...), which never reach this VMM. Empty if the
+  // kernel has no binary stats.
+  std::map<std::string, uint64_t> kernelCounters() const;
   uint64_t tscKilohertz();
 
   // Makes the pcore run `vthread` from this state (vthread_init_ctx + run).
@@ -68,6 +74,7 @@ private:
   VirtualMachine &vm_;
   unsigned id_;
   int fd_ = -1;
+  int statsFd_ = -1;
   kvm_run *run_ = nullptr;
   uint64_t exits_ = 0;
   MsrTable msrs_;

@@ -238,6 +238,15 @@ unsigned VirtualMachine::guestPcoreCount() const {
   return static_cast<unsigned>(threads_.size());
 }
 
+std::map<std::string, uint64_t> VirtualMachine::kernelCounters() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::map<std::string, uint64_t> sums;
+  for (const auto &thread : threads_)
+    for (const auto &[name, value] : thread->kernelCounters())
+      sums[name] += value;
+  return sums;
+}
+
 ExitStatistics VirtualMachine::statistics() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return statistics_;

@@ -102,6 +102,8 @@ public:
   void *allocateGuestMemory(size_t bytes) { return memory_->arena().allocate(bytes); }
 
   unsigned guestPcoreCount() const;
+  // KVM's in-kernel counters summed over every guest pcore (GuestThread::kernelCounters).
+  std::map<std::string, uint64_t> kernelCounters() const;
   ExitStatistics statistics() const;
   bool shutDownRequested() const { return shutDown_.load(); }
   // Stops every running guest pcore, which fail-stops with its state dumped (a
