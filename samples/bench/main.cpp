@@ -68,7 +68,7 @@ void measureInstructions(const Bench &bench) {
 // With interrupts off, waits long enough that the next timer interrupt is pending.
 void waitForPendingTick(uint64_t periodCycles) {
   uint64_t start = cpu::readTimestamp();
-  while (cpu::readTimestamp() - start < periodCycles + periodCycles / 2)
+  while (cpu::readTimestamp() - start < 2 * periodCycles)
     asm volatile("" ::: "memory");
 }
 

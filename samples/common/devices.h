@@ -2,6 +2,8 @@
 // pair and the 8254 PIT. Plain port I/O through cpu.h, so every access is a site.
 #pragma once
 
+#include "timing.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,8 +43,8 @@ namespace pit {
 // Channel 0 as a periodic rate generator at about hertz; IRQ 0.
 void startPeriodic(uint32_t hertz);
 // Channel 2, one-shot, gate through port 0x61: busy-waits pitTicks input cycles and
-// returns the TSC cycles it took (the calibration window).
-uint64_t measureTscWindow(uint32_t pitTicks);
+// returns the TSC cycles it took (the calibration window) and their uncertainty.
+timing::TscWindow measureTscWindow(uint32_t pitTicks);
 } // namespace pit
 
 } // namespace kernel

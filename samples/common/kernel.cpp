@@ -27,6 +27,7 @@ constexpr uint32_t MultibootFlagCommandLine = 1u << 2;
 constexpr uint16_t DebugExitPort = 0xf4;
 constexpr uint32_t CalibrationPitTicks = 11932; // 10 ms
 constexpr unsigned CalibrationRounds = 5;
+constexpr unsigned CalibrationAttempts = 12;
 
 struct MultibootInformation {
   uint32_t flags;
@@ -86,13 +87,21 @@ void identifyCpu(Platform &platform) {
   copyRegisters(platform.hypervisor, signature, 3);
 }
 
-// The median of a few 10 ms PIT windows: robust against one window cut short (a stale
-// PIT output on some emulations) or stretched (a preempted virtual CPU).
+// 10 ms PIT windows until CalibrationRounds of them are trusted (or CalibrationAttempts
+// ran out); the median trusted one sets the TSC rate. A virtual CPU preempted between
+// the gate write and the first TSC read would otherwise shorten its window.
 uint64_t calibrateTsc() {
-  uint64_t windows[CalibrationRounds];
-  for (unsigned round = 0; round < CalibrationRounds; ++round)
-    windows[round] = pit::measureTscWindow(CalibrationPitTicks);
-  return timing::tscHzFromPit(timing::median(windows, CalibrationRounds), CalibrationPitTicks);
+  timing::TscWindow windows[CalibrationAttempts];
+  unsigned measured = 0, trusted = 0;
+  while (measured < CalibrationAttempts && trusted < CalibrationRounds) {
+    windows[measured] = pit::measureTscWindow(CalibrationPitTicks);
+    trusted += timing::isTrusted(windows[measured]) ? 1 : 0;
+    if (platform().commandLine.has("tsc_debug"))
+      print("tsc: window %lu cycles, uncertainty %lu\n", (unsigned long)windows[measured].cycles,
+            (unsigned long)windows[measured].uncertainty);
+    ++measured;
+  }
+  return timing::tscHzFromPit(timing::calibrationCycles(windows, measured), CalibrationPitTicks);
 }
 
 // The kernel drives the 8259 PIC, whose INTR line reaches the CPU through the local APIC's

@@ -87,23 +87,33 @@ void startPeriodic(uint32_t hertz) {
   cpu::outByte(PitChannel0, (uint8_t)(divisor >> 8));
 }
 
-uint64_t measureTscWindow(uint32_t pitTicks) {
+// The window's start lies between the TSC reads around the gate write, its end between
+// the last two polls; both gaps are its uncertainty (large when the virtual CPU was
+// preempted at the wrong moment).
+timing::TscWindow measureTscWindow(uint32_t pitTicks) {
   uint8_t portB = cpu::inByte(PortB);
   cpu::outByte(PortB, (uint8_t)((portB & ~0x02) & ~0x01)); // gate low: counter stopped
   cpu::outByte(PitCommand, 0xb0); // channel 2, low then high byte, mode 0
   cpu::outByte(PitChannel2, (uint8_t)pitTicks);
+  // Mode 0 counts from the high byte's write (some PITs) or from the gate's rising edge
+  // (others): the bracket covers both.
+  uint64_t beforeGate = cpu::readTimestamp();
   cpu::outByte(PitChannel2, (uint8_t)(pitTicks >> 8));
   cpu::outByte(PortB, (uint8_t)((portB & ~0x02) | 0x01)); // gate high: count starts
-  uint64_t start = cpu::readTimestamp();
-  // Bounded by TSC cycles (about 10 s at 4 GHz) in case the PIT never answers.
-  uint64_t end = start;
+  uint64_t afterGate = cpu::readTimestamp();
+  uint64_t previousPoll = afterGate;
+  uint64_t lastPoll = afterGate;
+  // Bounded in case the PIT never answers.
   for (unsigned spin = 0; spin < 50000000u; ++spin) {
-    end = cpu::readTimestamp();
+    previousPoll = lastPoll;
+    lastPoll = cpu::readTimestamp();
     if (cpu::inByte(PortB) & 0x20)
       break;
   }
   cpu::outByte(PortB, portB);
-  return end - start;
+  uint64_t start = beforeGate + (afterGate - beforeGate) / 2;
+  uint64_t end = previousPoll + (lastPoll - previousPoll) / 2;
+  return {end > start ? end - start : 0, (afterGate - beforeGate) + (lastPoll - previousPoll)};
 }
 
 } // namespace pit

@@ -48,6 +48,49 @@ inline uint64_t median(uint64_t *values, unsigned count) {
   return values[count / 2];
 }
 
+// One calibration window: TSC cycles over a known PIT interval, and how many of those
+// cycles are uncertain (gaps between the reads that bracket its start and end).
+struct TscWindow {
+  uint64_t cycles;
+  uint64_t uncertainty;
+};
+
+// A window is trusted when its uncertainty is within 5% of its length.
+constexpr bool isTrusted(const TscWindow &window) {
+  return window.cycles > 0 && window.uncertainty * 20 <= window.cycles;
+}
+
+// Do two window lengths agree within 0.5%?
+constexpr bool agree(uint64_t first, uint64_t second) {
+  uint64_t difference = first > second ? first - second : second - first;
+  return difference * 200 <= (first > second ? first : second);
+}
+
+// The calibration window length: among trusted windows (all, if none is trusted), the
+// one most others agree with, the longer on a tie. Undisturbed windows measure the same
+// length; a virtual CPU that loses time mid-window (seen under TCG on a loaded host)
+// measures a shorter one that nothing agrees with. count is at most 16.
+inline uint64_t calibrationCycles(const TscWindow *windows, unsigned count) {
+  bool anyTrusted = false;
+  for (unsigned index = 0; index < count && index < 16; ++index)
+    anyTrusted |= isTrusted(windows[index]);
+  uint64_t best = 0;
+  unsigned bestVotes = 0;
+  for (unsigned index = 0; index < count && index < 16; ++index) {
+    if (anyTrusted && !isTrusted(windows[index]))
+      continue;
+    unsigned votes = 0;
+    for (unsigned other = 0; other < count && other < 16; ++other)
+      votes += (!anyTrusted || isTrusted(windows[other])) &&
+               agree(windows[index].cycles, windows[other].cycles);
+    if (votes > bestVotes || (votes == bestVotes && windows[index].cycles > best)) {
+      best = windows[index].cycles;
+      bestVotes = votes;
+    }
+  }
+  return best;
+}
+
 // Nanoseconds for a cycle count at hz (0 when hz is unknown).
 constexpr uint64_t cyclesToNanoseconds(uint64_t cycles, uint64_t hz) {
   if (hz == 0)

@@ -54,4 +54,32 @@ TEST(TimingTest, MedianSortsInPlace) {
   EXPECT_EQ(median(pair, 0), 0u);
 }
 
+TEST(TimingTest, CalibrationPrefersTrustedWindows) {
+  // The second window started late (preempted): short, and its uncertainty shows it.
+  TscWindow windows[] = {{26000000, 1000}, {9000000, 17000000}, {26100000, 2000},
+                         {25900000, 500}};
+  EXPECT_TRUE(isTrusted(windows[0]));
+  EXPECT_FALSE(isTrusted(windows[1]));
+  EXPECT_EQ(calibrationCycles(windows, 4), 26000000u); // the other two agree with it
+}
+
+TEST(TimingTest, CalibrationIgnoresWindowsThatLostTime) {
+  // Seen under TCG on a loaded host: short windows with small uncertainty.
+  TscWindow windows[] = {{3775599, 1186}, {20332009, 1386}, {27903978, 10970008},
+                         {22999857, 1186}, {21677374, 1072}, {22999973, 1374}};
+  EXPECT_EQ(calibrationCycles(windows, 6), 22999973u);
+}
+
+TEST(TimingTest, CalibrationFallsBackToAllWindows) {
+  TscWindow windows[] = {{100, 50}, {300, 50}, {200, 50}};
+  EXPECT_EQ(calibrationCycles(windows, 3), 300u); // no agreement: the longest
+  EXPECT_FALSE(isTrusted(TscWindow{0, 0}));
+  EXPECT_EQ(calibrationCycles(windows, 0), 0u);
+}
+
+TEST(TimingTest, WindowsAgreeWithinHalfAPercent) {
+  EXPECT_TRUE(agree(23000000, 23100000));
+  EXPECT_FALSE(agree(23000000, 23200000));
+}
+
 } // namespace
