@@ -171,6 +171,19 @@ test_guest_application_processor:
   hlt
   jmp 1b
 
+/* Default-table TRACE_TF the way Akaros's Linux guest does it: rax saved in r11,
+ * rdi = 0x7ace, then SHUTDOWN. */
+  .globl test_guest_trace
+test_guest_trace:
+  mov $0x1234, %rax
+  mov %rax, %r11
+  mov $0x7ace, %edi
+  mov $AKAROS_VMCALL_TRACE_TF, %eax
+  TUNNEL
+  mov $AKAROS_VMCALL_SHUTDOWN, %eax
+  TUNNEL
+  ud2
+
 /* Reads GPA page 0 (Akaros's low4k) with a plain mov; EXIT(the byte at 0x40e
  * shifted in with the one at 0x400). */
   .globl test_guest_read_low4k

@@ -34,6 +34,7 @@ void test_guest_interrupts(void *);
 void test_guest_read_low4k(void *);
 void test_guest_or_low4k(void *);
 void test_guest_smpboot(void *);
+void test_guest_trace(void *);
 void test_guest_application_processor(void *);
 extern char test_guest_interrupt_handler[];
 extern uint64_t test_guest_interrupt_count;
@@ -310,6 +311,18 @@ TEST(VirtualMachineTest, SmpbootStartsTheNextGuestPcore) {
   EXPECT_TRUE(guest.vm->shutDownRequested());
   EXPECT_EQ(guest.vm->guestPcoreCount(), 2u);
   EXPECT_EQ(guest.vm->statistics().vmcalls.at(AKAROS_VMCALL_SMPBOOT), 1u);
+}
+
+TEST(VirtualMachineTest, TraceTfDumpsTheTrapframeWithTheSavedRax) {
+  REQUIRE_KVM();
+  CapturingVm guest;
+  guest.vm->setVmcall(VirtualMachine::defaultVmcallHandler);
+  ::testing::internal::CaptureStderr();
+  runToCompletion(*guest.vm, test_guest_trace, nullptr);
+  const std::string dump = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(dump.find("rax 0x0000000000001234"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("rdi 0x0000000000007ace"), std::string::npos) << dump;
+  EXPECT_TRUE(guest.vm->shutDownRequested());
 }
 
 TEST(VirtualMachineTest, PageZeroIsAkarosLow4k) {
