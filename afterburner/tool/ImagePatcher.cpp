@@ -194,16 +194,12 @@ bool checkPreconditions(const ElfImage &image, const std::string &wedgeName,
 
 } // namespace
 
-PatchOutcome patchImage(ElfImage &image, const std::string &wedgeName) {
-  PatchOutcome outcome;
-  loader::PatchStateNote patchState;
-  afterburner_wedge wedge;
-  if (!checkPreconditions(image, wedgeName, patchState, outcome.error) ||
-      !readWedge(image, wedgeName, wedge, outcome.error))
-    return outcome;
+namespace {
 
+loader::SiteTable collectImageSites(const ElfImage &image, std::vector<loader::SiteEntry> &entries,
+                                    loader::Diagnostics &diagnostics) {
   const auto &streams = image.noteStreams();
-  std::vector<loader::SiteEntry> entries(recordCapacity(image));
+  entries.resize(recordCapacity(image));
   loader::SiteTableInput input;
   input.map = image.map();
   input.text = image.text();
@@ -212,9 +208,43 @@ PatchOutcome patchImage(ElfImage &image, const std::string &wedgeName) {
   loader::SiteTable table;
   table.entries = entries.data();
   table.capacity = entries.size();
-  auto diagnostics = std::make_unique<loader::Diagnostics>();
-  loader::collectSites(input, table, *diagnostics);
+  loader::collectSites(input, table, diagnostics);
+  return table;
+}
 
+std::string summaryLine(const std::string &wedgeName, const loader::SiteTable &table,
+                        const loader::PatchCounts &counts) {
+  loader::Summary summary;
+  summary.wedge = wedgeName.c_str();
+  summary.sites = table.records;
+  summary.patched = counts.patched;
+  summary.native = counts.native;
+  summary.rejected = table.rejected + counts.failed;
+  summary.opCounts = counts.opSites;
+  char line[1536];
+  return std::string(line, loader::formatSummary(summary, line, sizeof line));
+}
+
+std::string diagnosticsText(const loader::Diagnostics &diagnostics) {
+  std::string text = diagnostics.text();
+  if (diagnostics.droppedLines() > 0)
+    text += "afterburner: " + std::to_string(diagnostics.droppedLines()) + " more messages\n";
+  return text;
+}
+
+} // namespace
+
+PatchOutcome patchImage(ElfImage &image, const std::string &wedgeName) {
+  PatchOutcome outcome;
+  loader::PatchStateNote patchState;
+  afterburner_wedge wedge;
+  if (!checkPreconditions(image, wedgeName, patchState, outcome.error) ||
+      !readWedge(image, wedgeName, wedge, outcome.error))
+    return outcome;
+
+  std::vector<loader::SiteEntry> entries;
+  auto diagnostics = std::make_unique<loader::Diagnostics>();
+  const loader::SiteTable table = collectImageSites(image, entries, *diagnostics);
   loader::PatchOptions options;
   options.map = image.map();
   options.wedge = &wedge;
@@ -225,17 +255,8 @@ PatchOutcome patchImage(ElfImage &image, const std::string &wedgeName) {
     loader::patchSites(options, table, counts, *diagnostics);
     fillPatchState(image, patchState, wedgeName, counts.patched);
   }
-
-  loader::Summary summary;
-  summary.wedge = wedgeName.c_str();
-  summary.sites = table.records;
-  summary.patched = counts.patched;
-  summary.native = counts.native;
-  summary.rejected = table.rejected + counts.failed;
-  summary.opCounts = counts.opSites;
-  char line[1536];
-  outcome.summary.assign(line, loader::formatSummary(summary, line, sizeof line));
-  outcome.diagnostics = diagnostics->text();
+  outcome.summary = summaryLine(wedgeName, table, counts);
+  outcome.diagnostics = diagnosticsText(*diagnostics);
   outcome.patched = counts.patched;
   outcome.ok = true;
   return outcome;
