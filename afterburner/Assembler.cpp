@@ -29,6 +29,7 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include <cerrno>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -49,9 +50,26 @@ const char *const standardInputName = "{standard input}";
 
 // ---- diagnostics, GNU style: "file:line: Error: message" -------------------------------
 
+// Messages are collected per attempt and printed when the attempt is final (an attempt
+// that is retried without sites in some sections must not leave its errors behind).
 struct DiagnosticPrinter {
   std::set<std::string> announcedFiles;
   std::string mainFileName = standardInputName;
+  std::string pending;
+
+  void flush() {
+    std::fputs(pending.c_str(), stderr);
+    pending.clear();
+  }
+
+  void append(const char *format, ...) __attribute__((format(printf, 2, 3))) {
+    char line[4096];
+    va_list arguments;
+    va_start(arguments, format);
+    std::vsnprintf(line, sizeof line, format, arguments);
+    va_end(arguments);
+    pending += line;
+  }
 
   void print(const llvm::SMDiagnostic &diagnostic) {
     const char *kind = "Error";
@@ -66,13 +84,12 @@ struct DiagnosticPrinter {
       file = standardInputName;
     // GNU as announces each file once before its messages.
     if (announcedFiles.insert(file).second)
-      std::fprintf(stderr, "%s: Assembler messages:\n", file.c_str());
+      append("%s: Assembler messages:\n", file.c_str());
     std::string message = diagnostic.getMessage().str();
     if (diagnostic.getLineNo() > 0)
-      std::fprintf(stderr, "%s:%d: %s: %s\n", file.c_str(), diagnostic.getLineNo(), kind,
-                   message.c_str());
+      append("%s:%d: %s: %s\n", file.c_str(), diagnostic.getLineNo(), kind, message.c_str());
     else
-      std::fprintf(stderr, "%s: %s: %s\n", file.c_str(), kind, message.c_str());
+      append("%s: %s: %s\n", file.c_str(), kind, message.c_str());
   }
 };
 
@@ -196,32 +213,41 @@ bool writeOutput(const std::string &path, llvm::StringRef bytes) {
 
 // ---- the pipeline ----------------------------------------------------------------------
 
+enum class Outcome { Assembled, Failed, LayoutFailed };
+
+// One attempt at assembling the input.
 class Assembler {
 public:
-  explicit Assembler(const AssemblerInvocation &invocation) : invocation(invocation) {}
-
-  int run() {
-    std::unique_ptr<llvm::MemoryBuffer> input = readInputs(invocation.Inputs);
-    if (!input)
-      return 1;
-    mainFileName = input->getBufferIdentifier().str();
+  Assembler(const AssemblerInvocation &invocation, const llvm::MemoryBuffer &input)
+      : invocation(invocation) {
+    mainFileName = input.getBufferIdentifier().str();
     printer.mainFileName = mainFileName;
-    mainFileText = input->getBuffer();
-    sourceManager.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+    auto copy = llvm::MemoryBuffer::getMemBuffer(input.getMemBufferRef(), false);
+    mainFileText = copy->getBuffer();
+    sourceManager.AddNewSourceBuffer(std::move(copy), llvm::SMLoc());
     sourceManager.setIncludeDirs(invocation.IncludeDirectories);
     sourceManager.setDiagHandler(printSourceDiagnostic, &printer);
+  }
+
+  Outcome run() {
     if (!createTarget() || !createContext() || !createStreamer())
-      return 1;
-    if (!parse())
-      return 1;
-    return writeOutput(invocation.Output, llvm::StringRef(object.data(), object.size())) ? 0 : 1;
+      return Outcome::Failed;
+    return parse();
+  }
+
+  bool write() {
+    return writeOutput(invocation.Output, llvm::StringRef(object.data(), object.size()));
+  }
+  DiagnosticPrinter &diagnostics() { return printer; }
+  const std::vector<std::string> &layoutConstrainedSections() const {
+    return streamer->layoutConstrainedSections();
   }
 
 private:
   bool createTarget();
   bool createContext();
   bool createStreamer();
-  bool parse();
+  Outcome parse();
 
   const AssemblerInvocation &invocation;
   DiagnosticPrinter printer;
@@ -252,6 +278,11 @@ bool Assembler::createTarget() {
   options.MCNoWarn = invocation.NoWarnings;
   options.X86RelaxRelocations = invocation.RelaxRelocations;
   options.MCRelaxAll = false;
+  using Compression = AssemblerInvocation::DebugCompression;
+  options.CompressDebugSections =
+      invocation.CompressDebugSections == Compression::Zlib   ? llvm::DebugCompressionType::Zlib
+      : invocation.CompressDebugSections == Compression::Zstd ? llvm::DebugCompressionType::Zstd
+                                                              : llvm::DebugCompressionType::None;
   registerInfo.reset(target->createMCRegInfo(triple));
   asmInfo.reset(target->createMCAsmInfo(*registerInfo, triple, options));
   subtarget.reset(target->createMCSubtargetInfo(triple, "", ""));
@@ -293,20 +324,21 @@ bool Assembler::createStreamer() {
   std::unique_ptr<llvm::MCObjectWriter> writer = backend->createObjectWriter(*objectStream);
   streamer = std::make_unique<RewritingStreamer>(
       *context, std::unique_ptr<llvm::MCAsmBackend>(backend), std::move(writer),
-      std::unique_ptr<llvm::MCCodeEmitter>(emitter), *table, *subtarget, invocation.SitesEnabled);
+      std::unique_ptr<llvm::MCCodeEmitter>(emitter), *table, *subtarget, invocation.SitesEnabled,
+      invocation.NativeSections);
   target->createNullTargetStreamer(*streamer);
   streamer->initSections(invocation.NoExecStack, *subtarget);
   return true;
 }
 
-bool Assembler::parse() {
+Outcome Assembler::parse() {
   std::unique_ptr<llvm::MCAsmParser> parser(
       llvm::createMCAsmParser(sourceManager, *context, *streamer, *asmInfo));
   std::unique_ptr<llvm::MCTargetAsmParser> targetParser(
       target->createMCAsmParser(*subtarget, *parser, *instructionInfo, options));
   if (!targetParser) {
     reportToolError("cannot create the x86 assembly parser");
-    return false;
+    return Outcome::Failed;
   }
   parser->setTargetParser(*targetParser);
   GnuDwarfDirectives dwarfDirectives(*streamer);
@@ -319,9 +351,12 @@ bool Assembler::parse() {
   // (MCELFStreamer::finishImpl is final, so this is the hook).
   bool failed = parser->Run(/*NoInitialTextSection=*/true, /*NoFinalize=*/true);
   if (failed || context->hadError())
-    return false;
+    return Outcome::Failed;
   streamer->finishObject();
-  return !context->hadError();
+  if (!context->hadError())
+    return Outcome::Assembled;
+  // The input parsed, but the layout failed: sites may have overrun an `.org`.
+  return streamer->layoutConstrainedSections().empty() ? Outcome::Failed : Outcome::LayoutFailed;
 }
 
 } // namespace
@@ -333,6 +368,33 @@ const char *versionBanner() {
          "This assembler was configured for a target of `x86_64-linux-gnu'.\n";
 }
 
-int assemble(const AssemblerInvocation &invocation) { return Assembler(invocation).run(); }
+int assemble(const AssemblerInvocation &invocation) {
+  std::unique_ptr<llvm::MemoryBuffer> input = readInputs(invocation.Inputs);
+  if (!input)
+    return 1;
+  auto first = std::make_unique<Assembler>(invocation, *input);
+  Outcome outcome = first->run();
+  if (outcome == Outcome::LayoutFailed) {
+    // Sites overran a fixed layout (code copied into a fixed-size buffer, an entry point at
+    // a fixed offset): such code runs before any loader, so it is assembled natively.
+    AssemblerInvocation retry = invocation;
+    retry.NativeSections = first->layoutConstrainedSections();
+    auto second = std::make_unique<Assembler>(retry, *input);
+    Outcome retried = second->run();
+    if (retried == Outcome::Assembled) {
+      for (const std::string &section : retry.NativeSections)
+        std::fprintf(stderr,
+                     "%s: Warning: sites would overrun an .org in section %s; that section is "
+                     "assembled without sites\n",
+                     input->getBufferIdentifier().str().c_str(), section.c_str());
+      second->diagnostics().flush();
+      return second->write() ? 0 : 1;
+    }
+  }
+  first->diagnostics().flush();
+  if (outcome != Outcome::Assembled)
+    return 1;
+  return first->write() ? 0 : 1;
+}
 
 } // namespace afterburner

@@ -35,6 +35,13 @@ struct AssemblerInvocation {
 
   // --no-sites / --afterburner-off: assemble natively, without any site.
   bool SitesEnabled = true;
+  // Sections assembled without sites. The assembler fills this itself when sites would
+  // break a section's fixed layout (an `.org` that the padding overruns, as in code
+  // copied to a fixed-size buffer or placed at a fixed entry offset) and retries.
+  std::vector<std::string> NativeSections;
+
+  // --compress-debug-sections[=zlib|zstd|none]
+  enum class DebugCompression { None, Zlib, Zstd } CompressDebugSections = DebugCompression::None;
 };
 
 } // namespace afterburner

@@ -17,6 +17,8 @@
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <algorithm>
+
 namespace afterburner {
 namespace {
 
@@ -34,9 +36,10 @@ RewritingStreamer::RewritingStreamer(llvm::MCContext &context,
                                      std::unique_ptr<llvm::MCObjectWriter> writer,
                                      std::unique_ptr<llvm::MCCodeEmitter> emitter,
                                      const SensitiveInstructionTable &table,
-                                     const llvm::MCSubtargetInfo &subtarget, bool sitesEnabled)
+                                     const llvm::MCSubtargetInfo &subtarget, bool sitesEnabled,
+                                     std::vector<std::string> nativeSections)
     : MCELFStreamer(context, std::move(backend), std::move(writer), std::move(emitter)),
-      table(table), sitesEnabled(sitesEnabled) {
+      table(table), sitesEnabled(sitesEnabled), nativeSections(std::move(nativeSections)) {
   const llvm::Triple &triple = context.getTargetTriple();
   x86_64Object = triple.getArch() == llvm::Triple::x86_64 &&
                  triple.getEnvironment() != llvm::Triple::GNUX32;
@@ -57,14 +60,19 @@ void RewritingStreamer::changeSection(llvm::MCSection *section, uint32_t subsect
   MCELFStreamer::changeSection(section, subsection);
   currentCount = &instructionCounts[section];
   prefix = PendingPrefix();
+  sectionEnabled = true;
+  if (!nativeSections.empty())
+    for (const std::string &name : nativeSections)
+      if (llvm::cast<llvm::MCSectionELF>(section)->getName() == name)
+        sectionEnabled = false;
 }
 
 void RewritingStreamer::emitInstruction(const llvm::MCInst &instruction,
                                         const llvm::MCSubtargetInfo &subtarget) {
   if (currentCount)
     ++*currentCount;
-  const OpcodeRow *row = sitesEnabled && regionEnabled ? table.lookup(instruction.getOpcode())
-                                                       : nullptr;
+  bool enabled = sitesEnabled && regionEnabled && sectionEnabled;
+  const OpcodeRow *row = enabled ? table.lookup(instruction.getOpcode()) : nullptr;
   if (!row) {
     prefix.Start = nullptr;
     MCELFStreamer::emitInstruction(instruction, subtarget);
@@ -179,6 +187,16 @@ uint64_t RewritingStreamer::sectionSize(const llvm::MCSection *section) const {
 }
 
 void RewritingStreamer::finishObject() {
+  for (const SiteRecord &record : records) {
+    llvm::StringRef name = record.Section->getName();
+    if (std::find(constrained.begin(), constrained.end(), name) != constrained.end())
+      continue;
+    for (const llvm::MCFragment &fragment : *record.Section)
+      if (fragment.getKind() == llvm::MCFragment::FT_Org) {
+        constrained.push_back(name.str());
+        break;
+      }
+  }
   if (!records.empty())
     SiteNoteWriter(*this).write(records);
   llvm::MCSection *lineStrings = getContext().getObjectFileInfo()->getDwarfLineStrSection();

@@ -21,7 +21,7 @@ public:
                     std::unique_ptr<llvm::MCObjectWriter> writer,
                     std::unique_ptr<llvm::MCCodeEmitter> emitter,
                     const SensitiveInstructionTable &table, const llvm::MCSubtargetInfo &subtarget,
-                    bool sitesEnabled);
+                    bool sitesEnabled, std::vector<std::string> nativeSections);
 
   void emitInstruction(const llvm::MCInst &instruction,
                        const llvm::MCSubtargetInfo &subtarget) override;
@@ -35,6 +35,8 @@ public:
   // Instructions emitted so far into the current section (for GNU .loc view numbers).
   uint64_t instructionsInCurrentSection() const { return currentCount ? *currentCount : 0; }
   const std::vector<SiteRecord> &sites() const { return records; }
+  // Sections holding both sites and an `.org`: where padding can break a fixed layout.
+  const std::vector<std::string> &layoutConstrainedSections() const { return constrained; }
 
   // For SiteNoteWriter: a 4-byte field with an absolute, sign-extended relocation
   // (R_X86_64_32S) in 64-bit code of an x86-64 object, else a plain 4-byte value.
@@ -59,6 +61,9 @@ private:
   const SensitiveInstructionTable &table;
   bool sitesEnabled;
   bool regionEnabled = true;
+  bool sectionEnabled = true; // the current section is not one of nativeSections
+  std::vector<std::string> nativeSections;
+  std::vector<std::string> constrained;
   bool x86_64Object;
   unsigned mode16Bit = ~0u, mode32Bit = ~0u;
   PendingPrefix prefix;

@@ -12,6 +12,7 @@
 #      same userspace init line.
 #
 # usage: scripts/linux-e2e.sh [--arch x86_64|i386|both] [--work DIR] [--skip-build]
+#                             [--reuse-plain]  (keep an existing plain build in --work)
 # env:   AFTERBURNER_BUILD_DIR (default build/), JOBS (default 2)
 set -euo pipefail
 
@@ -21,11 +22,13 @@ jobs=${JOBS:-2}
 arches=(x86_64)
 work=${TMPDIR:-/tmp}/afterburner-linux-e2e
 skip_build=0
+reuse_plain=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) shift; [ "$1" = both ] && arches=(x86_64 i386) || arches=("$1") ;;
     --work) shift; work=$1 ;;
     --skip-build) skip_build=1 ;;
+    --reuse-plain) reuse_plain=1 ;;
     *) echo "linux-e2e.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -34,11 +37,16 @@ done
 source_tarball=/usr/src/linux-source-6.1.tar.xz
 [ -f "$source_tarball" ] || { echo "linux-e2e.sh: run scripts/setup.sh --linux first" >&2; exit 1; }
 cmake --build "$build" --target afterburner-as afterburner afterburner_shim -j "$jobs" >/dev/null
-shim=$build/afterburner/shim
-tool=$build/afterburner/tool/afterburner
-[ -x "$shim/as" ] || { echo "linux-e2e.sh: no shim at $shim/as" >&2; exit 1; }
-
-mkdir -p "$work"
+[ -x "$build/afterburner/shim/as" ] || { echo "linux-e2e.sh: no shim in $build" >&2; exit 1; }
+# The run uses its own copy of the shim and the tool, so rebuilding the tree meanwhile
+# cannot change the assembler in the middle of a kernel build.
+mkdir -p "$work/shim"
+shim=$work/shim
+tool=$work/afterburner
+if [ "$skip_build" = 0 ]; then
+  cp "$build/afterburner/afterburner-as" "$shim/as"
+fi
+cp "$build/afterburner/tool/afterburner" "$tool"
 source_dir=$work/linux-source-6.1
 if [ ! -d "$source_dir" ]; then
   echo "== extracting $source_tarball"
@@ -135,8 +143,10 @@ for arch in "${arches[@]}"; do
   traplog=$work/trap-$arch.log
   if [ "$skip_build" = 0 ]; then
     echo "== $arch: configuring"
-    rm -rf "$plain" "$burnt"
-    configure "$arch" "$plain"
+    keep_plain=0
+    [ "$reuse_plain" = 1 ] && [ -f "$plain/arch/x86/boot/bzImage" ] && keep_plain=1
+    rm -rf "$burnt"
+    if [ "$keep_plain" = 0 ]; then rm -rf "$plain"; configure "$arch" "$plain"; fi
     : >"$aslog"; : >"$traplog"
     export AFTERBURNER_AS_LOG=$aslog AFTERBURNER_TRAP_LOG=$traplog
     PATH=$trap_dir:$PATH configure "$arch" "$burnt" CC="gcc -B$shim/" HOSTCC="gcc -B$shim/" HOSTCXX="g++ -B$shim/" AS="$shim/as"
@@ -145,7 +155,8 @@ for arch in "${arches[@]}"; do
       echo "   note: the two .config files differ:"; diff "$plain/.config" "$burnt/.config" | head -20
     fi
     echo "== $arch: plain build (gcc + GNU as)"
-    build_kernel "$arch" "$plain" "$work/build-$arch-plain.log"
+    if [ "$keep_plain" = 1 ]; then echo "   reused: $(cat "$work/build-$arch-plain.log.time")"
+    else build_kernel "$arch" "$plain" "$work/build-$arch-plain.log"; fi
     echo "== $arch: afterburner build (gcc -B$shim/)"
     PATH=$trap_dir:$PATH build_kernel "$arch" "$burnt" "$work/build-$arch-afterburner.log" \
       CC="gcc -B$shim/" HOSTCC="gcc -B$shim/" HOSTCXX="g++ -B$shim/" AS="$shim/as" || status=1

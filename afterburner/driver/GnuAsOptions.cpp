@@ -24,7 +24,7 @@ bool isIgnoredOption(const std::string &argument) {
   static const char *const exact[] = {
       "-Qy", "-Qn", "-w", "-Z", "-K", "-J", "-R", "-L", "--keep-locals", "-D",
       "--traditional-format", "--statistics", "--strip-local-absolute", "--gdwarf-sections",
-      "--nocompress-debug-sections", "--execstack", "--warn", "-mnaked-reg", "-mamd64",
+      "--execstack", "--warn", "-mnaked-reg", "-mamd64",
       "-mintel64", "-mshared", "-mno-shared"};
   for (const char *option : exact)
     if (argument == option)
@@ -33,7 +33,7 @@ bool isIgnoredOption(const std::string &argument) {
       "-march=", "-mtune=", "-msyntax=att", "-mmnemonic=att", "-mx86-used-note=",
       "-momit-lock-prefix=", "-mfence-as-lock-add=", "-mrelax-relocations=",
       "--gdwarf-cie-version=", "--size-check=", "--elf-stt-common=",
-      "--generate-missing-build-notes=", "--compress-debug-sections=none"};
+      "--generate-missing-build-notes="};
   for (const char *prefix : prefixes)
     if (startsWith(argument, prefix) && !startsWith(argument, "-mrelax-relocations="))
       return true;
@@ -95,6 +95,8 @@ ParsedOptions parseGnuAsOptions(int argc, const char *const *argv) {
   bool bits64 = false, bits32 = false, x32 = false, version = false, printVersion = false;
   bool gdwarf2 = false, gdwarf3 = false, gdwarf4 = false, gdwarf5 = false;
   std::string relax;
+  std::string compress = "none";
+  bool noCompress = false;
   std::vector<std::string> definitions;
   app.add_flag("--64", bits64, "assemble 64-bit code (the default)");
   app.add_flag("--32", bits32, "assemble 32-bit code into an i386 object");
@@ -109,6 +111,11 @@ ParsedOptions parseGnuAsOptions(int argc, const char *const *argv) {
   app.add_flag("--gdwarf-5", gdwarf5, "DWARF version 5 debug info");
   app.add_flag("--noexecstack", invocation.NoExecStack, "mark the stack non-executable");
   app.add_option("--mrelax-relocations", relax, "yes|no: relaxable GOTPCRELX relocations");
+  app.add_option("--compress-debug-sections", compress,
+                 "zlib|zlib-gabi|zstd|none: compress DWARF sections (no value: zlib)")
+      ->expected(0, 1)
+      ->default_str("zlib");
+  app.add_flag("--nocompress-debug-sections", noCompress, "do not compress DWARF sections");
   app.add_flag("--fatal-warnings", invocation.FatalWarnings, "treat warnings as errors");
   app.add_flag("-W,--no-warn", invocation.NoWarnings, "suppress warnings");
   app.add_flag("--version", version, "print the version and exit");
@@ -149,6 +156,15 @@ ParsedOptions parseGnuAsOptions(int argc, const char *const *argv) {
   if (!relax.empty() && relax != "yes" && relax != "no")
     return fail("invalid -mrelax-relocations= option: '" + relax + "'");
   invocation.RelaxRelocations = relax != "no";
+  using Compression = AssemblerInvocation::DebugCompression;
+  if (noCompress || compress == "none")
+    invocation.CompressDebugSections = Compression::None;
+  else if (compress.empty() || compress == "zlib" || compress == "zlib-gabi")
+    invocation.CompressDebugSections = Compression::Zlib;
+  else if (compress == "zstd")
+    invocation.CompressDebugSections = Compression::Zstd;
+  else
+    return fail("unknown debug compression type '" + compress + "'");
   invocation.SitesEnabled = !noSites;
   for (const std::string &text : definitions) {
     SymbolDefinition definition;

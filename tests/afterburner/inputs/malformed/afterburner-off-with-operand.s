@@ -1,0 +1,2 @@
+nop
+.afterburner_off junk

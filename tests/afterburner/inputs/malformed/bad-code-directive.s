@@ -1,0 +1,3 @@
+nop
+.code16
+.code99

@@ -1,0 +1,2 @@
+nop
+movl $1, %foo

@@ -1,0 +1,2 @@
+nop
+mov %eax, (%rax,%rbx,3)

@@ -1,0 +1,2 @@
+.file 1 "a.c"
+.loc 1 1 view
