@@ -85,6 +85,11 @@ uint64_t auto_invlpg(uint64_t iterations) {
   });
 }
 
+// The site-call trampoline alone: write_cr2 is a site whose handler does nothing.
+uint64_t auto_trampoline(uint64_t iterations) {
+  return timeLoop(iterations, [] { asm volatile("mov %0, %%cr2" ::"r"(0ull) : "memory"); });
+}
+
 uint64_t auto_exception(uint64_t iterations) {
   return timeLoop(iterations, [] { asm volatile("ud2" ::: "memory"); });
 }

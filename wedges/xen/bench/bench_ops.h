@@ -18,5 +18,6 @@ uint64_t auto_in_lsr(uint64_t iterations);
 uint64_t auto_cr3_reload(uint64_t iterations);
 uint64_t auto_invlpg(uint64_t iterations);
 uint64_t auto_exception(uint64_t iterations);
+uint64_t auto_trampoline(uint64_t iterations);
 void loadAutoIdt(uint16_t limit, uint64_t base);
 }

@@ -39,7 +39,7 @@ constexpr uint64_t FlagInterrupt = 1u << 9;
 constexpr uint32_t MsrEfer = BenchMsrEfer;
 constexpr uint64_t DefaultIterations = 2000;
 constexpr unsigned Rounds = 7;
-constexpr unsigned OpCount = 9;
+constexpr unsigned OpCount = 10;
 
 vcpu_info &vcpu() { return ((shared_info *)afterburner_xen_shared_page)->vcpu_info[0]; }
 
@@ -174,8 +174,9 @@ void installAutoIdt() {
 
 enum Column { Auto, Manual, Inline, Trap, ColumnCount };
 const char *const ColumnNames[ColumnCount] = {"auto", "manual", "inline", "trap"};
-const char *const OpNames[OpCount] = {"cli_sti", "pushf_popf", "cpuid",      "rdmsr",   "out_uart",
-                                      "in_lsr",  "cr3_reload", "invlpg",     "exception"};
+const char *const OpNames[OpCount] = {"cli_sti", "pushf_popf", "cpuid",     "rdmsr",
+                                      "out_uart", "in_lsr",    "cr3_reload", "invlpg",
+                                      "exception", "trampoline"};
 
 struct Samples {
   uint64_t cycles[ColumnCount][OpCount][Rounds];
@@ -234,8 +235,8 @@ void measureManual(unsigned round) {
 
 void measureAuto(unsigned round) {
   uint64_t (*const loops[OpCount])(uint64_t) = {
-      auto_cli_sti, auto_pushf_popf, auto_cpuid,      auto_rdmsr,    auto_out_uart,
-      auto_in_lsr,  auto_cr3_reload, auto_invlpg,     auto_exception};
+      auto_cli_sti, auto_pushf_popf, auto_cpuid,     auto_rdmsr,     auto_out_uart,
+      auto_in_lsr,  auto_cr3_reload, auto_invlpg,    auto_exception, auto_trampoline};
   installAutoIdt();
   for (unsigned op = 0; op < OpCount; ++op)
     record(Auto, op, round, loops[op](iterations));
@@ -286,7 +287,7 @@ void measureTrapping(unsigned round) {
 // What the trap column cannot show by a number.
 const char *const TrapNotes[OpCount] = {"trapped-and-ignored", "no-trap-IF-wrong",
                                         "no-trap-host-leaves", "", "", "",
-                                        "xen-tables-only", "", ""};
+                                        "xen-tables-only", "", "", ""};
 
 uint64_t median(uint64_t *values) {
   for (unsigned i = 1; i < Rounds; ++i)
