@@ -5,15 +5,19 @@ namespace afterburner::kvm {
 
 namespace {
 
-bool isDynamicLeaf(uint32_t leaf) {
+constexpr uint32_t ExtendedFeaturesLeaf = 0x7;
+constexpr uint32_t ExtendedStateLeaf = 0xd;
+constexpr uint32_t OsPkeBit = 1u << 4; // leaf 7 subleaf 0, ecx
+
+bool isDynamicLeaf(uint32_t leaf, uint32_t subleaf) {
   switch (leaf) {
-  case 0x1:        // ebx[31:24] initial APIC id, ecx[27] OSXSAVE
-  case 0x7:        // ecx[4] OSPKE
+  case 0x1:        // ebx[31:24] initial APIC id
   case 0xb:        // edx x2APIC id
-  case 0xd:        // ebx: XSAVE area size for the current XCR0 / XSS
   case 0x1f:       // edx x2APIC id
   case 0x8000001e: // eax extended APIC id
     return true;
+  case ExtendedStateLeaf: // subleaf 1 ebx: XSAVES area size for XCR0 | IA32_XSS
+    return subleaf == 1;
   default:
     return false;
   }
@@ -23,6 +27,8 @@ bool isDynamicLeaf(uint32_t leaf) {
 bool isIndexedLeaf(uint32_t leaf) {
   switch (leaf) {
   case 0x4:
+  case ExtendedFeaturesLeaf:
+  case ExtendedStateLeaf:
   case 0xf:
   case 0x10:
   case 0x12:
@@ -45,39 +51,60 @@ bool isIndexedLeaf(uint32_t leaf) {
 
 } // namespace
 
-LeafKind classifyLeaf(uint32_t leaf) {
-  if (isDynamicLeaf(leaf))
+LeafKind classifyLeaf(uint32_t leaf, uint32_t subleaf) {
+  if (isDynamicLeaf(leaf, subleaf))
     return LeafKind::Dynamic;
   if (isIndexedLeaf(leaf))
     return LeafKind::StaticIndexed;
   return LeafKind::Static;
 }
 
+bool needsControlState(uint32_t leaf) {
+  return leaf == ExtendedFeaturesLeaf || leaf == ExtendedStateLeaf;
+}
+
 uint32_t CpuidCache::keySubleaf(uint32_t leaf, uint32_t subleaf) {
   // Non-indexed leaves ignore ecx, so every ecx value shares one entry.
-  return classifyLeaf(leaf) == LeafKind::StaticIndexed ? subleaf : 0;
+  return classifyLeaf(leaf, subleaf) == LeafKind::StaticIndexed ? subleaf : 0;
 }
 
-bool CpuidCache::lookup(uint32_t leaf, uint32_t subleaf, CpuidResult &result) const {
-  if (classifyLeaf(leaf) == LeafKind::Dynamic)
-    return false;
+uint64_t CpuidCache::stateKey(uint32_t leaf, uint32_t subleaf, const ControlState &state) {
+  // Subleaf 0 of leaf 0xd gives the XSAVE area size for the XCR0 now in force.
+  return leaf == ExtendedStateLeaf && subleaf == 0 ? state.xcr0 : 0;
+}
+
+const CpuidCache::Entry *CpuidCache::find(uint32_t leaf, uint32_t subleaf,
+                                          const ControlState &state) const {
   const uint32_t key = keySubleaf(leaf, subleaf);
+  const uint64_t stateValue = stateKey(leaf, subleaf, state);
   for (unsigned index = 0; index < Count; ++index) {
-    if (Entries[index].leaf == leaf && Entries[index].subleaf == key) {
-      result = Entries[index].result;
-      return true;
-    }
+    const Entry &entry = Entries[index];
+    if (entry.leaf == leaf && entry.subleaf == key && entry.stateKey == stateValue)
+      return &entry;
   }
-  return false;
+  return nullptr;
 }
 
-bool CpuidCache::remember(uint32_t leaf, uint32_t subleaf, const CpuidResult &result) {
-  if (classifyLeaf(leaf) == LeafKind::Dynamic || Count == Capacity)
+bool CpuidCache::lookup(uint32_t leaf, uint32_t subleaf, const ControlState &state,
+                        CpuidResult &result) const {
+  if (classifyLeaf(leaf, subleaf) == LeafKind::Dynamic)
     return false;
-  CpuidResult existing;
-  if (lookup(leaf, subleaf, existing))
+  const Entry *entry = find(leaf, subleaf, state);
+  if (!entry)
     return false;
-  Entries[Count] = Entry{leaf, keySubleaf(leaf, subleaf), result};
+  result = entry->result;
+  if (leaf == ExtendedFeaturesLeaf && subleaf == 0) // OSPKE mirrors CR4.PKE
+    result.ecx = (result.ecx & ~OsPkeBit) | ((state.cr4 & Cr4ProtectionKeys) ? OsPkeBit : 0);
+  return true;
+}
+
+bool CpuidCache::remember(uint32_t leaf, uint32_t subleaf, const ControlState &state,
+                          const CpuidResult &result) {
+  if (classifyLeaf(leaf, subleaf) == LeafKind::Dynamic || Count == Capacity)
+    return false;
+  if (find(leaf, subleaf, state))
+    return false;
+  Entries[Count] = Entry{leaf, keySubleaf(leaf, subleaf), stateKey(leaf, subleaf, state), result};
   ++Count;
   return true;
 }

@@ -90,10 +90,11 @@ void cpuid(afterburner_frame &frame) {
   InterruptsOff guard;
   const uint32_t leaf = static_cast<uint32_t>(frame.rax);
   const uint32_t subleaf = static_cast<uint32_t>(frame.rcx);
+  const ControlState state = needsControlState(leaf) ? hardware::controlState() : ControlState{};
   CpuidResult result;
-  if (!cpuidCache().lookup(leaf, subleaf, result)) {
+  if (!cpuidCache().lookup(leaf, subleaf, state, result)) {
     result = hardware::cpuid(leaf, subleaf);
-    cpuidCache().remember(leaf, subleaf, result);
+    cpuidCache().remember(leaf, subleaf, state, result);
   }
   frame.rax = result.eax; // 32-bit results zero-extend
   frame.rbx = result.ebx;

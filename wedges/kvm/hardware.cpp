@@ -11,6 +11,18 @@ CpuidResult cpuid(uint32_t leaf, uint32_t subleaf) {
   return result;
 }
 
+ControlState controlState() {
+  ControlState state{};
+  asm volatile("mov %%cr4, %0" : "=r"(state.cr4));
+  if (state.cr4 & Cr4OsXsave) {
+    uint32_t low;
+    uint32_t high;
+    asm volatile("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
+    state.xcr0 = static_cast<uint64_t>(high) << 32 | low;
+  }
+  return state;
+}
+
 void writeMsr(uint32_t msr, uint64_t value) {
   asm volatile("wrmsr" ::"c"(msr), "a"(static_cast<uint32_t>(value)),
                "d"(static_cast<uint32_t>(value >> 32))

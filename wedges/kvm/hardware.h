@@ -14,6 +14,8 @@
 namespace afterburner::kvm::hardware {
 
 CpuidResult cpuid(uint32_t leaf, uint32_t subleaf);
+// CR4 and XCR0 (0 while CR4.OSXSAVE is clear): neither read exits under VMX/SVM.
+ControlState controlState();
 void writeMsr(uint32_t msr, uint64_t value);
 uint64_t readTimestamp();
 

@@ -8,7 +8,8 @@
 //                  virtio console when QEMU has one (virtio_console.h), else one
 //                  rep outsb per line; PIT from kvmclock; PIC masks; io_delay
 //                  dropped with KVM_FEATURE_NOP_IO_DELAY)
-//   cpuid       -> cpuid_cache.h (leaves that cannot change answered from memory)
+//   cpuid       -> cpuid_cache.h (leaves that cannot change answered from memory,
+//                  leaves 7 and 0xd with the CR4/XCR0 bits they report read live)
 // hlt stays native (idling must exit), and so do rdmsr/wrmsr: no PV MSR replaces
 // what the samples use. PV EOI is not used: it retires local-APIC interrupts, and
 // the kernels this wedge runs take their timer through the 8259.
@@ -108,9 +109,9 @@ int init(const afterburner_boot_info *boot) {
   const CpuidResult signature = hardware::cpuid(SignatureLeaf, 0);
   if (!hasSignature(signature))
     return 1;
-  cache.remember(SignatureLeaf, 0, signature);
+  cache.remember(SignatureLeaf, 0, ControlState{}, signature);
   const CpuidResult features = hardware::cpuid(FeaturesLeaf, 0);
-  cache.remember(FeaturesLeaf, 0, features);
+  cache.remember(FeaturesLeaf, 0, ControlState{}, features);
   realHardware.in = hardware::portIn;
   realHardware.out = hardware::portOut;
   realHardware.outBytes = hardware::portOutBytes;
