@@ -1,7 +1,7 @@
 // hypercall.h: Xen x86-64 PV hypercalls, as calls into the hypercall page Xen fills at
 // boot (one 32-byte stub per hypercall: mov $nr,%eax; syscall; ret). Arguments in rdi,
 // rsi, rdx, r10, r8; result in rax; Xen clobbers rcx and r11 and may change the argument
-// registers, so each wrapper declares them as in-out.
+// registers (debug builds do, deliberately), so each wrapper declares them as clobbered.
 #pragma once
 
 #include "xen_interface.h"
@@ -18,7 +18,7 @@ template <unsigned Number> inline long hypercall(unsigned long a1 = 0, unsigned 
   asm volatile("call afterburner_xen_hypercall_page + %c[offset]"
                : "=a"(result), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10)
                : [offset] "i"(Number * 32)
-               : "rcx", "r11", "r8", "memory");
+               : "rcx", "r11", "r8", "r9", "memory");
   return result;
 }
 

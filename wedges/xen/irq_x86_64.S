@@ -109,7 +109,8 @@ afterburner_xen_sti_check:
 
 /*
  * Any hypercall returns through Xen's check for pending events, which delivers the
- * upcall now that the mask is clear. Preserves every register and the flags.
+ * upcall now that the mask is clear. Preserves every register and the flags (Xen may
+ * clobber rcx, r11 and every argument register, debug builds deliberately).
  */
   .globl afterburner_xen_force_upcall
   .type afterburner_xen_force_upcall, @function
@@ -121,6 +122,7 @@ afterburner_xen_force_upcall:
   pushq %rsi
   pushq %rdi
   pushq %r8
+  pushq %r9
   pushq %r10
   pushq %r11
   xorl %edi, %edi /* XENVER_version */
@@ -128,6 +130,7 @@ afterburner_xen_force_upcall:
   call afterburner_xen_hypercall_page + __HYPERVISOR_xen_version * 32
   popq %r11
   popq %r10
+  popq %r9
   popq %r8
   popq %rdi
   popq %rsi
