@@ -10,6 +10,8 @@
 #include "hypercall.h"
 #include "xen_wedge_internal.h"
 
+#include <afterburner/common/entry.h>
+
 namespace afterburner::xen {
 namespace {
 
@@ -174,6 +176,6 @@ extern "C" void afterburner_xen_handle_cpu(SiteFrame *frame, const afterburner_s
   case AFTERBURNER_OP_wrmsr:
     return writeMsr(uint32_t(frame->rcx), uint32_t(frame->rax) | uint64_t(uint32_t(frame->rdx)) << 32);
   default:
-    afterburner_xen_handle_unimplemented(frame, site);
+    afterburner_common_halt_unimplemented(site, frame->returnAddress);
   }
 }

@@ -11,6 +11,8 @@
 #include "hypercall.h"
 #include "xen_wedge_internal.h"
 
+#include <afterburner/common/entry.h>
+
 namespace afterburner::xen {
 namespace {
 
@@ -140,6 +142,6 @@ extern "C" void afterburner_xen_handle_descriptor(SiteFrame *frame,
       writeSelectorOperand(*frame, *site, selectorShadows[site->special]);
     return;
   default:
-    afterburner_xen_handle_unimplemented(frame, site);
+    afterburner_common_halt_unimplemented(site, frame->returnAddress);
   }
 }

@@ -451,7 +451,6 @@ afterburner_xen_site_port_io:
   AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_cpu, afterburner_xen_handle_cpu
   AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_mmu, afterburner_xen_handle_mmu
   AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_descriptor, afterburner_xen_handle_descriptor
-  AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_unimplemented, afterburner_xen_handle_unimplemented
 
   .section .rodata
   .balign 8

@@ -20,6 +20,8 @@
 #include "hypercall.h"
 #include "xen_wedge_internal.h"
 
+#include <afterburner/common/entry.h>
+
 namespace afterburner::xen {
 namespace {
 
@@ -241,6 +243,6 @@ extern "C" void afterburner_xen_handle_mmu(SiteFrame *frame, const afterburner_s
     invalidatePage(effectiveAddress(*frame, *site, segmentBases()));
     return;
   default:
-    afterburner_xen_handle_unimplemented(frame, site);
+    afterburner_common_halt_unimplemented(site, frame->returnAddress);
   }
 }

@@ -2,24 +2,20 @@
 // detection (the kernel was entered through the wedge's PV entry), initialisation
 // (callbacks, event channels, I/O privilege, timer), and the per-op table that tells the
 // loader what to write over each site. Ops the sample kernels do not use stay
-// UNIMPLEMENTED: the loader points them at afterburner_xen_site_unimplemented, which
-// halts the domain naming the op and the site.
+// UNIMPLEMENTED: the loader points them at wedges/common's unimplemented entry, which
+// prints the op and the site through the Xen console and halts through the wedge's hook
+// (SCHEDOP_shutdown: a PV kernel may not hlt with interrupts off).
 #include "hypercall.h"
 #include "irq_templates.h"
 #include "xen_wedge_internal.h"
 
+#include <afterburner/common/entry.h>
 #include <afterburner/loader.h>
 
 namespace afterburner::xen {
 namespace {
 
 constexpr int XenPriority = 100;
-
-const char *const OpNames[] = {
-#define AFTERBURNER_XEN_OP_NAME(name, id, size, class_, flow, modes) #name,
-    AFTERBURNER_SITE_OPS(AFTERBURNER_XEN_OP_NAME)
-#undef AFTERBURNER_XEN_OP_NAME
-};
 
 const start_info_t *startOf(const afterburner_boot_info *boot) {
   if (!boot || boot->size < offsetof(afterburner_boot_info, text_start) ||
@@ -48,10 +44,20 @@ void printVersion(const start_info_t &start) {
   consoleWrite(" pages; page tables: Xen's, a software TLB over the kernel's (mmu.cpp)\n");
 }
 
+// wedges/common's messages (the unimplemented op) go out after the kernel's buffered bytes.
+void writeCommonMessage(const char *text, size_t length) {
+  consoleFlush();
+  xen::consoleWrite(text, length);
+}
+
+void haltDomain() { shutdown(SHUTDOWN_crash); }
+
 int initialize(const afterburner_boot_info *boot) {
   const start_info_t *start = startOf(boot);
   if (!start || start != afterburner_xen_start_info)
     return -1; // not entered through afterburner_xen_start
+  afterburner_common_set_console(writeCommonMessage);
+  afterburner_common_set_halt(haltDomain);
   mmuInitialize(start);
   cpuInitialize();
   ioInitialize();
@@ -99,7 +105,7 @@ constexpr afterburner_wedge makeWedge() {
   wedge.mode = 64;
   wedge.detect = detect;
   wedge.init = initialize;
-  wedge.unimplemented = afterburner_xen_site_unimplemented;
+  wedge.unimplemented = afterburner_common_unimplemented;
   auto &ops = wedge.ops;
   // Interrupt flag: shared-memory mask, no trap.
   ops[AFTERBURNER_OP_cli] = inlineCode(CliCode);
@@ -135,19 +141,6 @@ constexpr afterburner_wedge XenWedge = makeWedge();
 } // namespace afterburner::xen
 
 using namespace afterburner::xen;
-
-extern "C" void afterburner_xen_handle_unimplemented(SiteFrame *frame,
-                                                     const afterburner_site *site) {
-  const unsigned op = site->op;
-  consoleWrite("afterburner xen: UNIMPLEMENTED op ");
-  consoleWrite(op >= 1 && op <= AFTERBURNER_OP_COUNT ? OpNames[op - 1] : "(invalid)");
-  consoleWrite(" at site ");
-  consoleWriteNumber(afterburner_site_address(site), 16);
-  consoleWrite(" (called from ");
-  consoleWriteNumber(frame->returnAddress - AFTERBURNER_CALL_LENGTH, 16);
-  consoleWrite(")\n");
-  shutdown(SHUTDOWN_crash);
-}
 
 // Constant-initialised: the kernel has no constructors to run.
 extern "C" const afterburner_wedge afterburner_wedge_xen = XenWedge;

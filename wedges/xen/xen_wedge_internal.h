@@ -33,7 +33,6 @@ uint64_t afterburner_xen_port_io(const afterburner_site *site, uint64_t rax, uin
 extern const char afterburner_xen_site_cpu[];
 extern const char afterburner_xen_site_mmu[];
 extern const char afterburner_xen_site_descriptor[];
-extern const char afterburner_xen_site_unimplemented[];
 void afterburner_xen_force_upcall();
 
 // C++ entry points the assembly calls.
@@ -45,8 +44,6 @@ void afterburner_xen_handle_cpu(afterburner::xen::SiteFrame *frame, const afterb
 void afterburner_xen_handle_mmu(afterburner::xen::SiteFrame *frame, const afterburner_site *site);
 void afterburner_xen_handle_descriptor(afterburner::xen::SiteFrame *frame,
                                        const afterburner_site *site);
-void afterburner_xen_handle_unimplemented(afterburner::xen::SiteFrame *frame,
-                                          const afterburner_site *site);
 }
 
 namespace afterburner::xen {

@@ -28,7 +28,6 @@ uint64_t afterburner_xen_port_io(const void *, uint64_t rax, uint64_t rdx) {
 }
 void afterburner_xen_handle_mmu() {}
 void afterburner_xen_handle_descriptor() {}
-void afterburner_xen_handle_unimplemented() {}
 uint64_t afterburner_xen_on_event() { return 0; }
 void afterburner_xen_on_failsafe() {}
 int afterburner_xen_on_page_fault(uint64_t) { return 0; }

@@ -20,4 +20,5 @@ uint64_t auto_invlpg(uint64_t iterations);
 uint64_t auto_exception(uint64_t iterations);
 uint64_t auto_trampoline(uint64_t iterations);
 void loadAutoIdt(uint16_t limit, uint64_t base);
+void auto_unimplemented();
 }
