@@ -55,6 +55,7 @@ void consoleString(afterburner_frame &frame, uint16_t port, uint64_t count, bool
 
 void portIn(afterburner_frame &frame, const afterburner_site &site) {
   InterruptsOff guard;
+  startDevices();
   const unsigned width = accessWidth(site);
   const uint32_t value = portRouter().in(portOf(frame, site), width);
   writeRegister(frame.rax, value, width);
@@ -62,6 +63,7 @@ void portIn(afterburner_frame &frame, const afterburner_site &site) {
 
 void portOut(afterburner_frame &frame, const afterburner_site &site) {
   InterruptsOff guard;
+  startDevices();
   portRouter().out(portOf(frame, site), accessWidth(site), static_cast<uint32_t>(frame.rax));
 }
 
@@ -69,6 +71,7 @@ void portOut(afterburner_frame &frame, const afterburner_site &site) {
 // 64-bit mode only fs/gs have a base, and kernels do not write strings through them.
 void stringOut(afterburner_frame &frame, const afterburner_site &site) {
   InterruptsOff guard;
+  startDevices();
   const unsigned width = accessWidth(site);
   const uint16_t port = static_cast<uint16_t>(frame.rdx);
   const bool repeated = (site.flags & AFTERBURNER_SITE_FLAG_REP) != 0;

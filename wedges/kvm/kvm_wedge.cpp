@@ -41,6 +41,10 @@ PortHardware realHardware;
 alignas(64) volatile PvclockTimeInfo clockRecord;
 VirtioConsole virtioConsole;
 alignas(4096) uint8_t virtioMemory[VirtioConsole::MemoryBytes];
+// What init() learnt, for the device set-up at the first port access.
+bool physicalEqualsVirtual;
+uint32_t kvmFeatures;
+bool devicesStarted;
 
 bool hasSignature(const CpuidResult &result) {
   return result.ebx == SignatureEbx && result.ecx == SignatureEcx && result.edx == SignatureEdx;
@@ -58,9 +62,10 @@ uint64_t kvmclockNow() {
 // 4 GiB and entered by Multiboot, which the kernels identity-map. (A higher-half
 // kernel keeps the PIT and the UART as they are rather than let KVM or QEMU write
 // elsewhere.)
-bool identityMapped(const afterburner_boot_info *boot, const volatile void *object) {
-  const uintptr_t address = reinterpret_cast<uintptr_t>(object);
-  return boot && boot->entry_kind == AFTERBURNER_ENTRY_MULTIBOOT && address < IdentityMappedLimit;
+bool identityMapped(const afterburner_boot_info *boot) {
+  const uintptr_t highest = reinterpret_cast<uintptr_t>(virtioMemory + sizeof virtioMemory);
+  return boot && boot->entry_kind == AFTERBURNER_ENTRY_MULTIBOOT && highest < IdentityMappedLimit &&
+         reinterpret_cast<uintptr_t>(&clockRecord) < IdentityMappedLimit;
 }
 
 void virtioWrite(uint16_t port, const uint8_t *bytes, size_t count) {
@@ -73,17 +78,17 @@ void virtioDrain() { virtioConsole.drain(); }
 
 // Sends console lines through a virtio console when QEMU has one (one notify per
 // line instead of one exit per byte).
-void startVirtioConsole(const afterburner_boot_info *boot) {
-  if (!identityMapped(boot, virtioMemory) || !virtioConsole.start(&realHardware, virtioMemory))
+void startVirtioConsole() {
+  if (!physicalEqualsVirtual || !virtioConsole.start(&realHardware, virtioMemory))
     return;
   realHardware.outBytes = virtioWrite;
   realHardware.drain = virtioDrain;
 }
 
 // Registers clockRecord with KVM (see identityMapped).
-bool enableKvmclock(const afterburner_boot_info *boot, uint32_t features) {
+bool enableKvmclock(uint32_t features) {
   const uintptr_t address = reinterpret_cast<uintptr_t>(&clockRecord);
-  if (!identityMapped(boot, &clockRecord))
+  if (!physicalEqualsVirtual)
     return false;
   uint32_t msr = 0;
   if (features & FeatureClocksource2)
@@ -112,19 +117,33 @@ int init(const afterburner_boot_info *boot) {
   cache.remember(SignatureLeaf, 0, ControlState{}, signature);
   const CpuidResult features = hardware::cpuid(FeaturesLeaf, 0);
   cache.remember(FeaturesLeaf, 0, ControlState{}, features);
+  kvmFeatures = features.eax;
+  physicalEqualsVirtual = identityMapped(boot);
+  devicesStarted = false;
   realHardware.in = hardware::portIn;
   realHardware.out = hardware::portOut;
   realHardware.outBytes = hardware::portOutBytes;
   realHardware.drain = nullptr;
-  realHardware.nowNanoseconds = enableKvmclock(boot, features.eax) ? kvmclockNow : nullptr;
-  startVirtioConsole(boot);
-  router.reset(&realHardware, (features.eax & FeatureNopIoDelay) != 0);
+  realHardware.nowNanoseconds = nullptr;
+  router.reset(&realHardware, (kvmFeatures & FeatureNopIoDelay) != 0);
   if (boot)
     afterburner_common_set_console(boot->console_write); // the unimplemented message
   return 0;
 }
 
 } // namespace
+
+// kvmclock and the virtio console are set up at the first port access a patched
+// site makes, not in init(): the loader also runs init() when patching is disabled
+// (afterburner=off), and such a boot must leave the devices to the kernel.
+void startDevices() {
+  if (devicesStarted)
+    return;
+  devicesStarted = true;
+  if (enableKvmclock(kvmFeatures))
+    realHardware.nowNanoseconds = kvmclockNow;
+  startVirtioConsole();
+}
 
 PortRouter &portRouter() { return router; }
 CpuidCache &cpuidCache() { return cache; }

@@ -11,6 +11,8 @@ namespace afterburner::kvm {
 
 PortRouter &portRouter();
 CpuidCache &cpuidCache();
+// Sets up kvmclock and the virtio console once, before the first port access.
+void startDevices();
 
 } // namespace afterburner::kvm
 
