@@ -5,7 +5,9 @@
 //   manual  the op written by hand against Xen's PV ABI as Linux's PV ops are (direct
 //           calls), and "inline", the same code expanded in place;
 //   trap    the bare-metal instruction run unpatched, trapping into Xen (or not: some
-//           never trap and silently misbehave, some kill the domain, caught here as #GP).
+//           never trap and silently misbehave, some kill the domain, caught here as #GP);
+//   unpatched  with afterburner=off on the command line: the very Auto loops, their sites
+//           left native by the loader (the same image with patching disabled).
 // and prints each column's median over the rounds, so a loaded machine shifts all
 // columns alike. The wedge's PV entry and notes boot it (kernel_entry64 below).
 //   bench mode=manual op=cli_sti cycles=21 ns=9 iterations=2000
@@ -172,8 +174,9 @@ void installAutoIdt() {
 
 // ---- Rounds -----------------------------------------------------------------------------
 
-enum Column { Auto, Manual, Inline, Trap, ColumnCount };
-const char *const ColumnNames[ColumnCount] = {"auto", "manual", "inline", "trap"};
+// Unpatched: the Auto loops in a boot with afterburner=off, the sites left native.
+enum Column { Auto, Manual, Inline, Trap, Unpatched, ColumnCount };
+const char *const ColumnNames[ColumnCount] = {"auto", "manual", "inline", "trap", "unpatched"};
 const char *const OpNames[OpCount] = {"cli_sti", "pushf_popf", "cpuid",     "rdmsr",
                                       "out_uart", "in_lsr",    "cr3_reload", "invlpg",
                                       "exception", "trampoline"};
@@ -182,6 +185,7 @@ struct Samples {
   uint64_t cycles[ColumnCount][OpCount][Rounds];
   bool present[ColumnCount][OpCount];
   bool dies[OpCount];
+  bool unpatchedDies[OpCount];
 };
 Samples samples;
 
@@ -233,14 +237,37 @@ void measureManual(unsigned round) {
   manual(8, round, Manual, [] { asm volatile("ud2" ::: "memory"); });
 }
 
+uint64_t (*const AutoLoops[OpCount])(uint64_t) = {
+    auto_cli_sti, auto_pushf_popf, auto_cpuid,     auto_rdmsr,     auto_out_uart,
+    auto_in_lsr,  auto_cr3_reload, auto_invlpg,    auto_exception, auto_trampoline};
+
 void measureAuto(unsigned round) {
-  uint64_t (*const loops[OpCount])(uint64_t) = {
-      auto_cli_sti, auto_pushf_popf, auto_cpuid,     auto_rdmsr,     auto_out_uart,
-      auto_in_lsr,  auto_cr3_reload, auto_invlpg,    auto_exception, auto_trampoline};
   installAutoIdt();
   for (unsigned op = 0; op < OpCount; ++op)
-    record(Auto, op, round, loops[op](iterations));
+    record(Auto, op, round, AutoLoops[op](iterations));
   irqDisableInline(); // auto_cli_sti leaves events unmasked
+}
+
+// afterburner=off: the same loops with their sites native. Each is probed once with #GP
+// caught (the catcher steps over the faulting instruction); one that faults is reported
+// as dying and not timed.
+void measureUnpatched(unsigned round) {
+  installManualTrapTable();
+  for (unsigned op = 0; op < OpCount; ++op) {
+    if (samples.unpatchedDies[op])
+      continue;
+    if (round == 0) {
+      manual_skip_length = 0;
+      manual_faulted = 0;
+      AutoLoops[op](1);
+      if (manual_faulted) {
+        samples.unpatchedDies[op] = true;
+        continue;
+      }
+    }
+    record(Unpatched, op, round, AutoLoops[op](iterations));
+  }
+  irqDisableInline();
 }
 
 // Runs a raw sequence once with #GP caught; true when it survived.
@@ -320,13 +347,21 @@ void printResults(uint64_t hz) {
   for (unsigned op = 0; op < OpCount; ++op) {
     for (unsigned column = 0; column < ColumnCount; ++column)
       printColumn(Column(column), op, hz);
-    if (samples.dies[op] || *TrapNotes[op]) {
-      put("bench mode=trap op=");
+    if (samples.unpatchedDies[op]) {
+      put("bench mode=unpatched op=");
       put(OpNames[op]);
-      put(samples.dies[op] ? " dies=#GP" : " note=");
-      if (!samples.dies[op])
-        put(TrapNotes[op]);
+      put(" dies=#GP");
       endLine();
+    }
+    if (samples.present[Trap][op] || samples.dies[op]) {
+      if (samples.dies[op] || *TrapNotes[op]) {
+        put("bench mode=trap op=");
+        put(OpNames[op]);
+        put(samples.dies[op] ? " dies=#GP" : " note=");
+        if (!samples.dies[op])
+          put(TrapNotes[op]);
+        endLine();
+      }
     }
   }
 }
@@ -372,6 +407,42 @@ void writeConsole(const char *text, size_t length) { consoleWrite(text, length);
 
 using namespace afterburner::xen;
 
+// The length of the privileged instructions the bench's loops can fault on (#GP): port
+// I/O, moves to and from control registers, invlpg, lidt, rdmsr/wrmsr, cli/sti, hlt.
+static uint64_t faultingLength(const uint8_t *code) {
+  unsigned length = 0;
+  if ((code[0] & 0xf0) == 0x40) // REX
+    ++length;
+  const uint8_t *opcode = code + length;
+  switch (opcode[0]) {
+  case 0xe4: case 0xe5: case 0xe6: case 0xe7:
+    return length + 2; // in/out with an imm8 port
+  case 0x0f:
+    break;
+  default:
+    return length + 1; // in/out dx, cli, sti, hlt
+  }
+  if (opcode[1] == 0x30 || opcode[1] == 0x32 || opcode[1] == 0x06 || opcode[1] == 0x09)
+    return length + 2; // wrmsr, rdmsr, clts, wbinvd
+  const uint8_t modrm = opcode[2];
+  const unsigned mod = modrm >> 6, rm = modrm & 7;
+  length += 3;
+  if (opcode[1] == 0x20 || opcode[1] == 0x22 || mod == 3)
+    return length; // mov to/from a control register
+  if (rm == 4)
+    ++length; // SIB
+  if (mod == 1)
+    length += 1;
+  else if (mod == 2 || (mod == 0 && rm == 5))
+    length += 4;
+  return length;
+}
+
+extern "C" void manual_general_protection(uint64_t *rip) {
+  manual_faulted = 1;
+  *rip += manual_skip_length ? manual_skip_length : faultingLength((const uint8_t *)*rip);
+}
+
 extern "C" void manual_invalid_opcode(uint64_t *rip) {
   invalidOpcodes = invalidOpcodes + 1;
   *rip += 2;
@@ -401,8 +472,14 @@ extern "C" void kernel_entry64(const afterburner_boot_info *entry) {
   put(" patched=");
   putNumber(loader->patched);
   endLine();
+  // With afterburner=off the loader patched nothing: time the same loops unpatched.
+  const bool patched = loader->patched > 0;
   for (unsigned round = 0; round < Rounds; ++round) {
     emptyLoop = timeLoop([] { asm volatile("" ::: "memory"); });
+    if (!patched) {
+      measureUnpatched(round);
+      continue;
+    }
     measureAuto(round);
     measureManual(round);
     measureTrapping(round);

@@ -42,17 +42,16 @@ manual_invalid_opcode_entry:
   orb $3, 8(%rsp)                /* Xen: a kernel returns to itself with RPL 3 */
   iretq
 
-/* #GP while probing a raw instruction: note it and step over manual_skip_length bytes. */
+/* #GP while probing a raw instruction: a C++ function notes it and steps over it. */
   .globl manual_general_protection_entry
 manual_general_protection_entry:
   popq %rcx
   popq %r11
   leaq 8(%rsp), %rsp             /* the error code */
-  pushq %rax
-  movq manual_skip_length(%rip), %rax
-  addq %rax, 8(%rsp)
-  movq $1, manual_faulted(%rip)
-  popq %rax
+  SAVE_GENERAL
+  leaq 72(%rsp), %rdi            /* &rip */
+  call manual_general_protection
+  RESTORE_GENERAL
   orb $3, 8(%rsp)
   iretq
 
