@@ -39,6 +39,7 @@ void afterburner_xen_force_upcall();
 const void *afterburner_xen_boot(start_info_t *start);
 void afterburner_xen_no_kernel_entry();
 uint64_t afterburner_xen_on_event();
+int afterburner_xen_on_page_fault(uint64_t errorCode);
 void afterburner_xen_on_failsafe();
 void afterburner_xen_handle_cpu(afterburner::xen::SiteFrame *frame, const afterburner_site *site);
 void afterburner_xen_handle_mmu(afterburner::xen::SiteFrame *frame, const afterburner_site *site);
@@ -76,7 +77,8 @@ int eventsInitialize();
 void raiseIrq(unsigned irq);
 void picWrite(uint16_t port, uint8_t value);
 uint8_t picRead(uint16_t port);
-// The vector the PIC would deliver next, to refresh the pending byte after an EOI.
+// Sets evtchn_upcall_pending when the 8259 model has a deliverable request, so the next
+// unmask (sti, popf, iretq) or return from Xen delivers it.
 void refreshPendingIrqs();
 
 // io.cpp
@@ -85,9 +87,12 @@ void ioInitialize();
 // descriptors.cpp: the segment bases the wedge shadows (MSR writes, fs/gs overrides).
 SegmentBases &segmentBases();
 
-// mmu.cpp
+// mmu.cpp: cr3 shadow and the software TLB over the kernel's page tables.
 void mmuInitialize(const start_info_t *start);
 uint64_t shadowCr3();
+void writeCr3(uint64_t value);
+void invalidatePage(uint64_t address);
+bool pageFault(uint64_t errorCode);
 
 // cpu.cpp
 void cpuInitialize();
