@@ -355,12 +355,8 @@ GuestThread::Outcome GuestThread::handleExit() {
 GuestThread::Outcome GuestThread::handlePortIo() {
   auto &io = run_->io;
   const bool out = io.direction == KVM_EXIT_IO_OUT;
-  if (vm_.options().strict || !(out && io.size == 1 && io.port == vm_.options().tunnelPort)) {
-    kvm_regs regs{};
-    ioctl(fd_, KVM_GET_REGS, &regs);
-    if (vm_.options().strict)
-      checkStrictPortIo(regs.rdx);
-  }
+  if (vm_.options().strict)
+    checkStrictPortIo();
   if (out && io.size == 1 && io.port == vm_.options().tunnelPort && io.count == 1)
     return handleVmcall();
   vm_.countExit([](ExitStatistics &s) { ++s.portIo; });
@@ -382,7 +378,7 @@ GuestThread::Outcome GuestThread::handlePortIo() {
   return Outcome::Continue;
 }
 
-void GuestThread::checkStrictPortIo(uint64_t dx) {
+void GuestThread::checkStrictPortIo() {
   kvm_sregs sregs{};
   kvm_regs regs{};
   ioctl(fd_, KVM_GET_SREGS, &sregs);
@@ -391,7 +387,7 @@ void GuestThread::checkStrictPortIo(uint64_t dx) {
   exit.in = run_->io.direction == KVM_EXIT_IO_IN;
   exit.size = run_->io.size;
   exit.port = run_->io.port;
-  exit.dx = static_cast<uint16_t>(dx);
+  exit.dx = static_cast<uint16_t>(regs.rdx);
   exit.count = run_->io.count;
   if (!readGuest(sregs.cr3, regs.rip - 3, exit.before, 3))
     failStopWithState("strict: cannot read the port-I/O instruction bytes");

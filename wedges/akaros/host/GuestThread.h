@@ -67,7 +67,7 @@ private:
   Outcome handleVmcall();
   Outcome handleMmio();
   void handleMsr(bool write);
-  void checkStrictPortIo(uint64_t dx);
+  void checkStrictPortIo();
   void checkStrictMmio();
   [[noreturn]] void failStopWithState(const char *why);
 
