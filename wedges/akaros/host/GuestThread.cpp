@@ -2,7 +2,6 @@
 // handle_vmexit (user/vmm/vmexit.c) on KVM's exit reasons.
 #include "GuestThread.h"
 
-#include "CpuidTable.h"
 #include "Failure.h"
 #include "GuestMemory.h"
 #include "KvmInterface.h"
@@ -37,7 +36,6 @@ constexpr uint64_t kEfer = 0xd01; // SCE|LME|LMA|NX
 constexpr uint64_t kRflagsReserved = 0x2;
 constexpr uint64_t kApicBaseBsp = 0xfee00d00, kApicBaseAp = 0xfee00c00;
 constexpr uint32_t kExitReasonVmcall = 18; // VMX basic exit reason, for the trapframe
-constexpr uint32_t kExitReasonIo = 30;
 constexpr uint64_t kLow4kPage = 0;
 constexpr uint64_t kIoapicPage = 0xfec00000;
 
