@@ -1,6 +1,6 @@
 // entries.cpp: what the KVM wedge's site-call handlers do (kvm_wedge.cpp declares
-// them with the wedges/common trampolines). Each behaves as the instruction (wedge_abi.h section 3): it writes only what the
-// instruction writes.
+// them with the wedges/common trampolines). Each behaves as the instruction (wedge_abi.h section
+// 3): it writes only what the instruction writes.
 #include "entries.h"
 
 #include "hardware.h"

@@ -74,7 +74,9 @@ void virtioWrite(uint16_t port, const uint8_t *bytes, size_t count) {
     hardware::portOutBytes(port, bytes, count);
 }
 
-void virtioDrain() { virtioConsole.drain(); }
+void virtioDrain() {
+  virtioConsole.drain();
+}
 
 // Sends console lines through a virtio console when QEMU has one (one notify per
 // line instead of one exit per byte).
@@ -145,19 +147,29 @@ void startDevices() {
   startVirtioConsole();
 }
 
-PortRouter &portRouter() { return router; }
-CpuidCache &cpuidCache() { return cache; }
+PortRouter &portRouter() {
+  return router;
+}
+CpuidCache &cpuidCache() {
+  return cache;
+}
 
 } // namespace afterburner::kvm
 
 // The site handlers: wedges/common trampolines around entries.cpp. Their entry
 // symbols are local to this object, so the table must be built here.
-AFTERBURNER_SITE_HANDLER(kvmPortInEntry, frame, site) { afterburner::kvm::portIn(*frame, *site); }
-AFTERBURNER_SITE_HANDLER(kvmPortOutEntry, frame, site) { afterburner::kvm::portOut(*frame, *site); }
+AFTERBURNER_SITE_HANDLER(kvmPortInEntry, frame, site) {
+  afterburner::kvm::portIn(*frame, *site);
+}
+AFTERBURNER_SITE_HANDLER(kvmPortOutEntry, frame, site) {
+  afterburner::kvm::portOut(*frame, *site);
+}
 AFTERBURNER_SITE_HANDLER(kvmStringOutEntry, frame, site) {
   afterburner::kvm::stringOut(*frame, *site);
 }
-AFTERBURNER_SITE_HANDLER(kvmCpuidEntry, frame, site) { afterburner::kvm::cpuid(*frame); }
+AFTERBURNER_SITE_HANDLER(kvmCpuidEntry, frame, site) {
+  afterburner::kvm::cpuid(*frame);
+}
 
 namespace afterburner::kvm {
 namespace {

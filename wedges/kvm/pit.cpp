@@ -86,9 +86,9 @@ void PitModel::readBack(uint8_t value, uint64_t now) {
     if (latchCounts)
       latchCount(channel, now);
     if (latchStatus && !channel.statusLatched) {
-      channel.latchedStatus = static_cast<uint8_t>(
-          (output(channel, now) ? 0x80 : 0) | (channel.loaded ? 0 : 0x40) |
-          (channel.access << 4) | (channel.mode << 1) | channel.bcd);
+      channel.latchedStatus =
+          static_cast<uint8_t>((output(channel, now) ? 0x80 : 0) | (channel.loaded ? 0 : 0x40) |
+                               (channel.access << 4) | (channel.mode << 1) | channel.bcd);
       channel.statusLatched = true;
     }
   }

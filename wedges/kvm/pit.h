@@ -52,10 +52,10 @@ private:
     uint8_t pendingLow;
     uint8_t latchedStatus;
     uint16_t latchedCount;
-    uint32_t reload;          // 1..65536 (0 written means 65536)
-    bool loaded;              // a full count was written since the control word
-    uint64_t ticksBefore;     // ticks counted before the current run
-    uint64_t runningSince;    // nanoseconds when the current run started
+    uint32_t reload;       // 1..65536 (0 written means 65536)
+    bool loaded;           // a full count was written since the control word
+    uint64_t ticksBefore;  // ticks counted before the current run
+    uint64_t runningSince; // nanoseconds when the current run started
   };
 
   uint64_t ticks(const Channel &channel, uint64_t now) const;

@@ -57,10 +57,10 @@ private:
 
   const PortHardware *Hardware;
   bool DropIoDelay;
-  bool SystemControlKnown;        // port 0x61 was read from the device once
-  uint8_t HardwareSystemControl;  // port 0x61 as the device has it
-  uint8_t Channel2Control;        // the last control word for channel 2
-  uint8_t Channel2Bytes[2];       // and the count bytes written after it
+  bool SystemControlKnown;       // port 0x61 was read from the device once
+  uint8_t HardwareSystemControl; // port 0x61 as the device has it
+  uint8_t Channel2Control;       // the last control word for channel 2
+  uint8_t Channel2Bytes[2];      // and the count bytes written after it
   uint8_t Channel2ByteCount;
   UartConsole Console;
   PitModel Timer;

@@ -41,7 +41,9 @@ struct Descriptor {
 };
 static_assert(sizeof(Descriptor) == 16, "virtq_desc is 16 bytes");
 
-void compilerBarrier() { __atomic_signal_fence(__ATOMIC_SEQ_CST); }
+void compilerBarrier() {
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
 } // namespace
 
 uint32_t VirtioConsole::readConfig(unsigned device, unsigned offset) {

@@ -33,7 +33,7 @@ TEST(PitTest, TicksInSpans) {
 TEST(PitTest, LatchCommandsStayInTheModel) {
   PitModel pit{};
   pit.reset(0);
-  EXPECT_TRUE(pit.writeTimer(Control, 0x34, 0));   // channel 0, lo/hi, mode 2
+  EXPECT_TRUE(pit.writeTimer(Control, 0x34, 0)); // channel 0, lo/hi, mode 2
   EXPECT_TRUE(pit.writeTimer(Channel0, 0x9c, 0));
   EXPECT_TRUE(pit.writeTimer(Channel0, 0x2e, 0));  // 11932: 100 Hz
   EXPECT_FALSE(pit.writeTimer(Control, 0x00, 10)); // latch channel 0
@@ -71,14 +71,12 @@ TEST(PitTest, OneShotOnChannel2RaisesOut2AfterTheCount) {
   pit.writeSystemControl(0x00, 0);
   pit.writeTimer(Control, 0xb0, 0);
   pit.writeTimer(Channel2, 0x9b, 0);
-  pit.writeTimer(Channel2, 0x2e, 0); // 11931 ticks, 10 ms
+  pit.writeTimer(Channel2, 0x2e, 0);                                          // 11931 ticks, 10 ms
   EXPECT_EQ(pit.readSystemControl(5000000) & PitModel::SystemControlOut2, 0); // gate low
   const uint64_t start = 5000000;
   pit.writeSystemControl(0x01, start);
-  EXPECT_EQ(pit.readSystemControl(start + nanosecondsFor(11930)) & PitModel::SystemControlOut2,
-            0);
-  EXPECT_NE(pit.readSystemControl(start + nanosecondsFor(11931)) & PitModel::SystemControlOut2,
-            0);
+  EXPECT_EQ(pit.readSystemControl(start + nanosecondsFor(11930)) & PitModel::SystemControlOut2, 0);
+  EXPECT_NE(pit.readSystemControl(start + nanosecondsFor(11931)) & PitModel::SystemControlOut2, 0);
   EXPECT_EQ(pit.readSystemControl(start) & PitModel::SystemControlGate2, 1);
 }
 

@@ -86,7 +86,7 @@ TEST_F(PortRouterTest, WithoutKvmclockTheTimerIsPassedThrough) {
 
 TEST_F(PortRouterTest, PicInitPassesAndRepeatedMasksAreDropped) {
   start();
-  const uint8_t sequence[][2] = {{0x20, 0x11}, {0xa0, 0x11}, {0x21, 32}, {0xa1, 40},
+  const uint8_t sequence[][2] = {{0x20, 0x11}, {0xa0, 0x11}, {0x21, 32},   {0xa1, 40},
                                  {0x21, 0x04}, {0xa1, 0x02}, {0x21, 0x01}, {0xa1, 0x01}};
   for (const auto &write : sequence)
     router.out(write[0], 1, write[1]);
@@ -97,7 +97,7 @@ TEST_F(PortRouterTest, PicInitPassesAndRepeatedMasksAreDropped) {
   router.out(0xa1, 1, 0xff);
   EXPECT_EQ(hardware->Accesses.size(), 11u);
   EXPECT_EQ(router.in(0x21, 1), 0xfau); // from memory
-  router.out(0x20, 1, 0x20);           // EOI: always
+  router.out(0x20, 1, 0x20);            // EOI: always
   EXPECT_EQ(hardware->Accesses.size(), 12u);
 }
 

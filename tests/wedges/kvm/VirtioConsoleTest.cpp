@@ -111,7 +111,8 @@ TEST_F(VirtioConsoleTest, StartsTheDeviceAndPlacesItsIoBar) {
   EXPECT_EQ(simulated.bar & ~3u, 0xc000u);
   EXPECT_EQ(simulated.command & 0x5, 0x5u); // I/O space and bus master
   EXPECT_EQ(simulated.status, 7);           // ACKNOWLEDGE | DRIVER | DRIVER_OK
-  EXPECT_EQ(simulated.queueFrame, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(memory.get()) >> 12));
+  EXPECT_EQ(simulated.queueFrame,
+            static_cast<uint32_t>(reinterpret_cast<uintptr_t>(memory.get()) >> 12));
   EXPECT_EQ(available()[0], 1); // no interrupts: the driver polls
   EXPECT_EQ(console.queueSize(), 128);
 }
