@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <initializer_list>
+
 namespace afterburner::akaros {
 namespace {
 
@@ -39,6 +42,26 @@ TEST(StrictDecoderTest, RejectsOtherPortIoForms) {
   PortIoExit string = exitOf(false, 1, 0x3f8, 0x3f8, 0x90, 0xf3, 0x6e);
   string.count = 4;
   EXPECT_NE(checkPortIoEncoding(string), "") << "rep outsb";
+}
+
+// rip still on the instruction (upstream KVM; `in` on this machine's KVM).
+PortIoExit exitAt(bool in, unsigned size, uint16_t port, uint16_t dx,
+                  std::initializer_list<uint8_t> bytes) {
+  PortIoExit exit = exitOf(in, size, port, dx, 0x90, 0x90, 0x90);
+  std::copy(bytes.begin(), bytes.end(), exit.at);
+  return exit;
+}
+
+TEST(StrictDecoderTest, DecodesTheInstructionAtRipExactly) {
+  EXPECT_EQ(checkPortIoEncoding(exitAt(true, 1, 0x3fd, 0x3fd, {0xec, 0x90})), "");
+  EXPECT_EQ(checkPortIoEncoding(exitAt(true, 2, 0xcfc, 0xcfc, {0x66, 0xed})), "");
+  EXPECT_EQ(checkPortIoEncoding(exitAt(true, 1, 0x21, 0, {0xe4, 0x21})), "");
+  EXPECT_EQ(checkPortIoEncoding(exitAt(false, 4, 0xcf8, 0xcf8, {0xef, 0x90})), "");
+  EXPECT_NE(checkPortIoEncoding(exitAt(true, 1, 0x60, 0, {0xe4, 0x60})), "");
+  EXPECT_NE(checkPortIoEncoding(exitAt(false, 4, 0xcf8, 0xcf8, {0x48, 0xef})), "")
+      << "a REX prefix: Akaros reads 0x48 as the opcode";
+  EXPECT_NE(checkPortIoEncoding(exitAt(false, 1, 0x80, 0x80, {0x3e, 0xee})), "")
+      << "a segment prefix";
 }
 
 TEST(StrictDecoderTest, MmioForms) {

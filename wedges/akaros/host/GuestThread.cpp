@@ -387,7 +387,8 @@ void GuestThread::checkStrictPortIo() {
   exit.port = run_->io.port;
   exit.dx = static_cast<uint16_t>(regs.rdx);
   exit.count = run_->io.count;
-  if (!readGuest(sregs.cr3, regs.rip - 3, exit.before, 3))
+  if (!readGuest(sregs.cr3, regs.rip - 3, exit.before, 3) ||
+      !readGuest(sregs.cr3, regs.rip, exit.at, sizeof exit.at))
     failStopWithState("strict: cannot read the port-I/O instruction bytes");
   std::string why = checkPortIoEncoding(exit);
   if (!why.empty())

@@ -68,11 +68,67 @@ unsigned modrmDigit(uint8_t modrm) {
   return (modrm >> 3) & 7;
 }
 
+bool isPrefix(uint8_t byte) {
+  switch (byte) {
+  case 0x66:
+  case 0x67:
+  case 0xf0:
+  case 0xf2:
+  case 0xf3:
+  case 0x26:
+  case 0x2e:
+  case 0x36:
+  case 0x3e:
+  case 0x64:
+  case 0x65:
+    return true;
+  default:
+    return (byte & 0xf0) == 0x40; // REX
+  }
+}
+
+// Whether the bytes at rip are a port-I/O instruction that matches the exit
+// (direction, width, port); sets its prefix count and form.
+bool matchesInstructionAt(const PortIoExit &exit, unsigned &prefixes, bool &immediate) {
+  prefixes = 0;
+  bool operandSize = false;
+  while (prefixes < 3 && isPrefix(exit.at[prefixes])) {
+    operandSize |= exit.at[prefixes] == kOperandSize;
+    ++prefixes;
+  }
+  const uint8_t opcode = exit.at[prefixes];
+  const bool string = opcode >= 0x6c && opcode <= 0x6f;
+  immediate = opcode >= 0xe4 && opcode <= 0xe7;
+  const bool register_ = opcode >= 0xec && opcode <= 0xef;
+  if (!string && !immediate && !register_)
+    return false;
+  const bool in = string ? opcode <= 0x6d : (opcode & 2) == 0;
+  const unsigned size = (opcode & 1) == 0 ? 1 : (operandSize ? 2 : 4);
+  if (in != exit.in || size != exit.size)
+    return false;
+  if (immediate)
+    return prefixes + 1 < sizeof exit.at && exit.at[prefixes + 1] == exit.port;
+  return exit.dx == exit.port;
+}
+
+std::string checkInstructionAt(const PortIoExit &exit, unsigned prefixes, bool immediate) {
+  const bool onlyOperandSize = prefixes == 0 || (prefixes == 1 && exit.at[0] == kOperandSize &&
+                                                 exit.size == 2 && !immediate);
+  if (!onlyOperandSize)
+    return "port I/O with prefixes (" + hexBytes(exit.at, prefixes + 1) +
+           "): Akaros's VMM reads the first byte as the opcode";
+  return immediate ? acceptImmediateForm(exit) : acceptDxForm(exit);
+}
+
 } // namespace
 
 std::string checkPortIoEncoding(const PortIoExit &exit) {
   if (exit.count != 1)
     return "string port I/O (ins/outs): Akaros's VMM decodes no string forms";
+  unsigned prefixes = 0;
+  bool immediate = false;
+  if (matchesInstructionAt(exit, prefixes, immediate))
+    return checkInstructionAt(exit, prefixes, immediate);
   if (looksLikeDxForm(exit))
     return acceptDxForm(exit);
   if (looksLikeImmediateForm(exit))
