@@ -28,8 +28,8 @@ class GuestThread;
 class VirtualMachine;
 
 // vm->vmcall: the whole-table override. Returns false for "cannot handle", which
-// is fatal (fail-stop), as in Akaros. Handlers never move rip: the tunnel has
-// already stepped past its instruction (Akaros's handlers add 3 for vmcall).
+// is fatal (fail-stop), as in Akaros. Handlers never move rip: KVM steps past the
+// tunnel's `out` itself (Akaros's handlers add 3 for vmcall).
 using VmcallHandler = std::function<bool(GuestThread &, VmTrapframe &)>;
 
 struct VirtualMachineOptions {
