@@ -116,6 +116,15 @@ test_guest_bad_port_io:
   TUNNEL
   ud2
 
+/* An input form Akaros's VMM cannot decode (in $0x60, %al), then EXIT(1). */
+  .globl test_guest_bad_port_in
+test_guest_bad_port_in:
+  in $0x60, %al
+  mov $1, %edi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
 /* One Akaros decodes (out %al, (%dx) at port 0x80), then EXIT(1). */
   .globl test_guest_good_port_io
 test_guest_good_port_io:

@@ -29,6 +29,7 @@ void test_guest_wait_for_flag(void *);
 void test_guest_vmcall(void *);
 void test_guest_bad_port_io(void *);
 void test_guest_good_port_io(void *);
+void test_guest_bad_port_in(void *);
 void test_guest_pci_id(void *);
 void test_guest_interrupts(void *);
 void test_guest_read_low4k(void *);
@@ -373,6 +374,12 @@ TEST(VirtualMachineDeathTest, StrictModeRefusesEncodingsAkarosCannotDecode) {
         runToCompletion(*guest.vm, test_guest_bad_port_io, nullptr);
       },
       ::testing::ExitedWithCode(kFailStopStatus), "Akaros's VMM would die");
+  EXPECT_EXIT(
+      {
+        CapturingVm guest(strict);
+        runToCompletion(*guest.vm, test_guest_bad_port_in, nullptr);
+      },
+      ::testing::ExitedWithCode(kFailStopStatus), "no in \\$imm8 form");
 }
 
 } // namespace
