@@ -4,6 +4,7 @@
 // vector the kernel's ICW2 chose to the handler its IDT names, on a hardware-like frame.
 // The kernel EOIs through its port I/O sites; whatever is still deliverable then is
 // flagged as a pending upcall so the next unmask (sti, popf, iretq) delivers it.
+#include "event_scan.h"
 #include "hypercall.h"
 #include "xen_wedge_internal.h"
 
@@ -14,41 +15,18 @@ namespace {
 
 using wedge::PicModel;
 
-constexpr unsigned BitsPerWord = sizeof(xen_ulong_t) * 8;
-
 PicModel pic;
 evtchn_port_t timerPort = ~0u;
 
-xen_ulong_t exchangeWord(xen_ulong_t *word) {
-  return __atomic_exchange_n(word, xen_ulong_t(0), __ATOMIC_SEQ_CST);
-}
-
-void clearPending(unsigned port) {
-  __atomic_fetch_and(&sharedInfo()->evtchn_pending[port / BitsPerWord],
-                     ~(xen_ulong_t(1) << (port % BitsPerWord)), __ATOMIC_SEQ_CST);
-}
-
 void dispatch(unsigned port) {
-  clearPending(port);
   if (port == timerPort)
     timerExpired();
 }
 
-// Xen's two-level scan: the selector word says which pending words to look at.
-void scanEventChannels() {
-  vcpu()->evtchn_upcall_pending = 0;
-  xen_ulong_t selector = exchangeWord(&vcpu()->evtchn_pending_sel);
-  while (selector) {
-    const unsigned wordIndex = __builtin_ctzl(selector);
-    selector &= selector - 1;
-    xen_ulong_t pending =
-        sharedInfo()->evtchn_pending[wordIndex] & ~sharedInfo()->evtchn_mask[wordIndex];
-    while (pending) {
-      const unsigned bit = __builtin_ctzl(pending);
-      pending &= pending - 1;
-      dispatch(wordIndex * BitsPerWord + bit);
-    }
-  }
+void scanPendingEvents() {
+  vcpu()->evtchn_upcall_pending = 0; // cleared before the scan: no lost notification
+  scanEventChannels(&vcpu()->evtchn_pending_sel, sharedInfo()->evtchn_pending,
+                    sharedInfo()->evtchn_mask, dispatch);
 }
 
 } // namespace
@@ -85,7 +63,7 @@ using namespace afterburner::xen;
 // Called by the upcall with events masked: returns the kernel's handler for the vector
 // to deliver now, or 0 to just return to the interrupted code.
 extern "C" uint64_t afterburner_xen_on_event() {
-  scanEventChannels();
+  scanPendingEvents();
   const int vector = pic.acknowledge();
   refreshPendingIrqs();
   if (vector < 0)
