@@ -607,52 +607,88 @@ void stopChild(pid_t pid) {
     kill(pid, SIGKILL);
 }
 
-// Reads the guest's output until it exits, times out, or hits a fatal line.
-void watch(pid_t pid, int outputFd, const BootOptions &options, const std::string &qmpSocket,
-           RunOutcome &outcome) {
-  ConsoleWatcher watcher(options, outcome);
-  Clock::time_point start = Clock::now();
-  Clock::time_point lastProgress = start;
-  bool stopped = false;
-  for (;;) {
-    double elapsed = secondsSince(start);
-    if (!stopped && elapsed >= options.timeoutSeconds) {
-      outcome.timedOut = true;
-      stopChild(pid);
-      stopped = true;
+// One guest run, watched: its output until it exits, times out, or hits a fatal line.
+class GuestWatch {
+public:
+  GuestWatch(pid_t pid, int outputFd, const BootOptions &options, const std::string &qmpSocket,
+             RunOutcome &outcome)
+      : pid_(pid), outputFd_(outputFd), options_(options), qmpSocket_(qmpSocket),
+        outcome_(outcome), console_(options, outcome), start_(Clock::now()),
+        lastProgress_(start_) {}
+
+  void run() {
+    while (true) {
+      enforceTimeout();
+      collectStatsWhenFinished();
+      showProgress();
+      if (!readOutput())
+        break;
     }
-    if (!stopped && !qmpSocket.empty() && watcher.finished()) {
-      outcome.stats = settledKvmStats(qmpSocket);
-      outcome.stoppedAfterFinish = true;
-      stopChild(pid);
-      stopped = true;
-    }
-    if (secondsSince(lastProgress) >= ProgressIntervalSeconds) {
-      std::fprintf(stderr, "afterburner boot: %s: still running after %.0f s (timeout %u s)\n",
-                   options.platformName.c_str(), elapsed, options.timeoutSeconds);
-      lastProgress = Clock::now();
-    }
-    pollfd descriptor{outputFd, POLLIN, 0};
-    int ready = poll(&descriptor, 1, 200);
-    if (ready < 0 && errno != EINTR)
-      break;
-    if (ready <= 0)
-      continue;
-    char chunk[4096];
-    ssize_t count = read(outputFd, chunk, sizeof chunk);
-    if (count < 0 && errno == EINTR)
-      continue;
-    if (count <= 0)
-      break; // every writer closed: the child is gone
-    if (watcher.feed(chunk, (size_t)count) && !stopped) {
-      stopChild(pid);
-      stopped = true;
-    }
+    close(outputFd_);
+    outcome_.exitStatus = waitForExit(pid_);
+    outcome_.seconds = secondsSince(start_);
   }
-  close(outputFd);
-  outcome.exitStatus = waitForExit(pid);
-  outcome.seconds = secondsSince(start);
-}
+
+private:
+  void stop() {
+    if (!stopped_)
+      stopChild(pid_);
+    stopped_ = true;
+  }
+
+  void enforceTimeout() {
+    if (stopped_ || secondsSince(start_) < options_.timeoutSeconds)
+      return;
+    outcome_.timedOut = true;
+    stop();
+  }
+
+  // --stats: once the guest has finished, read the settled counters, then end it.
+  void collectStatsWhenFinished() {
+    if (stopped_ || qmpSocket_.empty() || !console_.finished())
+      return;
+    outcome_.stats = settledKvmStats(qmpSocket_);
+    outcome_.stoppedAfterFinish = true;
+    stop();
+  }
+
+  void showProgress() {
+    if (secondsSince(lastProgress_) < ProgressIntervalSeconds)
+      return;
+    std::fprintf(stderr, "afterburner boot: %s: still running after %.0f s (timeout %u s)\n",
+                 options_.platformName.c_str(), secondsSince(start_), options_.timeoutSeconds);
+    lastProgress_ = Clock::now();
+  }
+
+  // Waits up to 200 ms for output and feeds it on; false once every writer has closed.
+  bool readOutput() {
+    pollfd descriptor{outputFd_, POLLIN, 0};
+    int ready = poll(&descriptor, 1, 200);
+    if (ready < 0)
+      return errno == EINTR;
+    if (ready == 0)
+      return true;
+    char chunk[4096];
+    ssize_t count = read(outputFd_, chunk, sizeof chunk);
+    if (count < 0)
+      return errno == EINTR;
+    if (count == 0)
+      return false;
+    if (console_.feed(chunk, (size_t)count))
+      stop();
+    return true;
+  }
+
+  pid_t pid_;
+  int outputFd_;
+  const BootOptions &options_;
+  const std::string &qmpSocket_;
+  RunOutcome &outcome_;
+  ConsoleWatcher console_;
+  Clock::time_point start_;
+  Clock::time_point lastProgress_;
+  bool stopped_ = false;
+};
 
 // ---------------------------------------------------------------- verdict
 
@@ -716,13 +752,41 @@ std::optional<std::vector<std::string>> buildCommand(const BootOptions &options,
   return xenCommand(options, *xen);
 }
 
-int runBootWith(BootOptions &options) {
-  if (std::optional<Problem> problem = checkPrerequisites(options)) {
-    const char *kind = problem->exitCode == ExitSkipped ? "SKIPPED" : "error";
-    std::fprintf(stderr, "afterburner boot: %s: %s: %s\n", kind, options.platformName.c_str(),
-                 problem->message.c_str());
-    return problem->exitCode;
+int reportProblem(const BootOptions &options, const Problem &problem) {
+  const char *kind = problem.exitCode == ExitSkipped ? "SKIPPED" : "error";
+  std::fprintf(stderr, "afterburner boot: %s: %s: %s\n", kind, options.platformName.c_str(),
+               problem.message.c_str());
+  return problem.exitCode;
+}
+
+// Starts the command and watches it to the end; false when it could not start.
+bool runGuest(const BootOptions &options, const std::vector<std::string> &command,
+              const std::string &qmpSocket, RunOutcome &outcome) {
+  std::fprintf(stderr, "afterburner boot: %s: booting %s\n", options.platformName.c_str(),
+               options.kernel.c_str());
+  int outputFd = -1;
+  pid_t pid = spawn(command, outputFd);
+  if (pid < 0) {
+    std::fprintf(stderr, "afterburner boot: error: cannot start %s: %s\n", command[0].c_str(),
+                 std::strerror(errno));
+    return false;
   }
+  GuestWatch(pid, outputFd, options, qmpSocket, outcome).run();
+  return true;
+}
+
+int reportVerdict(const BootOptions &options, const RunOutcome &outcome) {
+  std::string path;
+  bool success = passed(options, outcome, path);
+  std::fprintf(stderr, "afterburner boot: platform=%s result=%s wall=%.2fs (%s%s)\n",
+               options.platformName.c_str(), success ? "success" : "FAILED", outcome.seconds,
+               outcome.sawSuccess ? "SUCCESS printed, " : "no SUCCESS line, ", path.c_str());
+  return success ? ExitSuccess : ExitFailure;
+}
+
+int runBootWith(BootOptions &options) {
+  if (std::optional<Problem> problem = checkPrerequisites(options))
+    return reportProblem(options, *problem);
   std::string temporaryDirectory, qmpSocket;
   if (options.stats && options.platform == Platform::Kvm)
     qmpSocket = temporaryQmpSocket(temporaryDirectory);
@@ -730,28 +794,14 @@ int runBootWith(BootOptions &options) {
     std::fprintf(stderr, "afterburner boot: --stats: exit counts exist only for kvm (QMP "
                          "query-stats) and vthread (the host's counters)\n");
   std::optional<std::vector<std::string>> command = buildCommand(options, qmpSocket);
-  if (!command)
-    return ExitFailure;
-  std::fprintf(stderr, "afterburner boot: %s: booting %s\n", options.platformName.c_str(),
-               options.kernel.c_str());
-  int outputFd = -1;
-  pid_t pid = spawn(*command, outputFd);
-  if (pid < 0) {
-    std::fprintf(stderr, "afterburner boot: error: cannot start %s: %s\n",
-                 (*command)[0].c_str(), std::strerror(errno));
-    return ExitFailure;
-  }
   RunOutcome outcome;
-  watch(pid, outputFd, options, qmpSocket, outcome);
+  bool ran = command && runGuest(options, *command, qmpSocket, outcome);
   removeTemporary(temporaryDirectory, qmpSocket);
+  if (!ran)
+    return ExitFailure;
   if (!qmpSocket.empty())
     printStats(outcome.stats);
-  std::string path;
-  bool success = passed(options, outcome, path);
-  std::fprintf(stderr, "afterburner boot: platform=%s result=%s wall=%.2fs (%s%s)\n",
-               options.platformName.c_str(), success ? "success" : "FAILED", outcome.seconds,
-               outcome.sawSuccess ? "SUCCESS printed, " : "no SUCCESS line, ", path.c_str());
-  return success ? ExitSuccess : ExitFailure;
+  return reportVerdict(options, outcome);
 }
 
 } // namespace
