@@ -13,7 +13,8 @@
 //     goes to the kernel's own handler;
 //   - a cr3 write flushes the whole software TLB (every installed translation is
 //     removed, with one TLB flush), invlpg removes one: exactly the points where x86 lets
-//     a TLB hold stale translations.
+//     a TLB hold stale translations. With nothing installed they cost no hypercall:
+//     every other translation is Xen's own, which the kernel's stores cannot change.
 // Addresses Xen itself maps (the image, start info, Xen's tables) keep Xen's translation.
 // A kernel that needs more (user address spaces, shared mappings of page-table pages)
 // needs the page-table annotations of the assembler issue.
@@ -167,17 +168,11 @@ bool fillTranslation(uint64_t address, uint64_t errorCode) {
                          PageAccessed | PageDirty;
   if (installedCount == TlbCapacity)
     evictOldest();
-  if (updateVaMapping(page, uint64_t(p2m()[pfn]) << 12 | flags, UVMF_INVLPG) != 0)
+  // No flush: the entry was not present, and x86 never caches a not-present entry.
+  if (updateVaMapping(page, uint64_t(p2m()[pfn]) << 12 | flags, UVMF_NONE) != 0)
     return false;
   installed[installedCount++] = page;
   return true;
-}
-
-void flushLocal(unsigned command, uint64_t address) {
-  mmuext_op operation{};
-  operation.cmd = command;
-  operation.arg1.linear_addr = address;
-  mmuextOp(&operation, 1);
 }
 
 } // namespace
@@ -189,22 +184,23 @@ void mmuInitialize(const start_info_t *startInfo) {
 
 uint64_t shadowCr3() { return cr3Shadow; }
 
-// Flushes the software TLB: every installed translation goes, the last removal (or a
-// plain flush when there is none) flushes the real TLB.
+// Flushes the software TLB: every installed translation goes, the last removal flushing
+// the real TLB. With nothing installed there is nothing to flush: every translation the
+// CPU may hold is Xen's own, which the kernel cannot have changed, so a cr3 reload then
+// costs no hypercall at all.
 void writeCr3(uint64_t value) {
   if ((value & AddressMask) != (start->pt_base & AddressMask))
     reportLimitOnce();
   cr3Shadow = value;
-  if (installedCount == 0) {
-    flushLocal(MMUEXT_TLB_FLUSH_LOCAL, 0);
+  if (installedCount == 0)
     return;
-  }
   for (unsigned index = 0; index + 1 < installedCount; ++index)
     removeTranslation(installed[index], UVMF_NONE);
   removeTranslation(installed[installedCount - 1], UVMF_TLB_FLUSH | UVMF_LOCAL);
   installedCount = 0;
 }
 
+// invlpg of a page the wedge installed removes it; any other page's translation is Xen's.
 void invalidatePage(uint64_t address) {
   const uint64_t page = address & ~0xfffull;
   for (unsigned index = 0; index < installedCount; ++index) {
@@ -214,7 +210,6 @@ void invalidatePage(uint64_t address) {
     installed[index] = installed[--installedCount];
     return;
   }
-  flushLocal(MMUEXT_INVLPG_LOCAL, address);
 }
 
 bool pageFault(uint64_t errorCode) {
