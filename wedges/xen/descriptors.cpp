@@ -57,17 +57,14 @@ void loadInterruptTable(const TablePointer &pointer) {
 // The 64-bit TSS descriptor at selector in the shadow GDT, and the rsp0 in it.
 void loadTaskRegister(uint16_t selector) {
   taskRegisterShadow = selector;
-  const unsigned offset = selector & ~7u;
-  if (!gdtShadow.base || offset + 15 > gdtShadow.limit)
+  if (!gdtShadow.base)
     return;
-  const uint8_t *descriptor = (const uint8_t *)(uintptr_t)(gdtShadow.base + offset);
-  uint64_t base = uint64_t(descriptor[2]) | uint64_t(descriptor[3]) << 8 |
-                  uint64_t(descriptor[4]) << 16 | uint64_t(descriptor[7]) << 24;
-  uint32_t high;
-  copyBytes(&high, descriptor + 8, 4);
-  base |= uint64_t(high) << 32;
+  const uint64_t task =
+      taskStateBase((const uint8_t *)(uintptr_t)gdtShadow.base, gdtShadow.limit, selector);
+  if (!task)
+    return;
   uint64_t stackPointer0;
-  copyBytes(&stackPointer0, (const uint8_t *)(uintptr_t)base + 4, 8);
+  copyBytes(&stackPointer0, (const uint8_t *)(uintptr_t)task + 4, 8);
   if (stackPointer0)
     hypercall<__HYPERVISOR_stack_switch>(FLAT_KERNEL_SS, stackPointer0);
 }

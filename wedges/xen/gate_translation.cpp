@@ -58,4 +58,17 @@ size_t translateIdt(const uint8_t *idt, uint16_t limit, uint64_t stubBase, unsig
   return count;
 }
 
+uint64_t taskStateBase(const uint8_t *gdt, uint16_t limit, uint16_t selector) {
+  constexpr uint8_t TypeAvailableTss = 0x9, TypeBusyTss = 0xb;
+  const unsigned offset = selector & ~7u;
+  if (offset == 0 || offset + 15 > limit)
+    return 0;
+  const uint8_t *descriptor = gdt + offset;
+  const uint8_t type = descriptor[5] & 0x1f; // S = 0 and the type
+  if (type != TypeAvailableTss && type != TypeBusyTss)
+    return 0;
+  return uint64_t(load16(descriptor + 2)) | uint64_t(descriptor[4]) << 16 |
+         uint64_t(descriptor[7]) << 24 | uint64_t(load32(descriptor + 8)) << 32;
+}
+
 } // namespace afterburner::xen

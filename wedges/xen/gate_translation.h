@@ -1,5 +1,6 @@
-// gate_translation.h: turning the kernel's own IDT (what lidt points at) into Xen's virtual
-// trap table (struct trap_info, set_trap_table). Pure logic, testable hosted.
+// gate_translation.h: reading the kernel's own descriptor tables: its IDT (what lidt points
+// at) as Xen's virtual trap table (struct trap_info, set_trap_table), and its GDT's TSS
+// descriptor (ltr). Pure logic, testable hosted.
 //
 // Xen delivers an exception to a PV kernel with rcx and r11 pushed above a hardware-like
 // frame, so a trap_info never points at the kernel's handler directly: it points at the
@@ -40,5 +41,9 @@ TrapEntry translateGate(const Gate &gate, unsigned vector, uint64_t stubBase,
 // capacity). Vectors without a present gate get handler 0.
 size_t translateIdt(const uint8_t *idt, uint16_t limit, uint64_t stubBase, unsigned stubSize,
                     uint64_t handlers[256], TrapEntry *entries, size_t capacity);
+
+// The base address of the 64-bit TSS descriptor (16 bytes) at selector in a GDT of
+// limit + 1 bytes, or 0 when the selector is outside it or names no available/busy TSS.
+uint64_t taskStateBase(const uint8_t *gdt, uint16_t limit, uint16_t selector);
 
 } // namespace afterburner::xen

@@ -92,3 +92,28 @@ TEST(GateTranslation, ShortLimitIgnoresLaterGates) {
   EXPECT_EQ(translateIdt(idt, 2 * 16 - 1, 0, 16, handlers, entries, 4), 2u);
   EXPECT_EQ(handlers[2], 0u);
 }
+
+TEST(GateTranslation, FindsTheTaskStateOfALoadedSelector) {
+  uint8_t gdt[5 * 8] = {};
+  const uint64_t base = 0xffff8000001234f0ull;
+  uint8_t *tss = gdt + 0x18;
+  tss[0] = 0x67; // limit
+  tss[2] = uint8_t(base);
+  tss[3] = uint8_t(base >> 8);
+  tss[4] = uint8_t(base >> 16);
+  tss[5] = 0x89; // present, available 64-bit TSS
+  tss[7] = uint8_t(base >> 24);
+  for (unsigned byte = 0; byte < 4; ++byte)
+    tss[8 + byte] = uint8_t(base >> (32 + 8 * byte));
+  EXPECT_EQ(taskStateBase(gdt, sizeof gdt - 1, 0x18), base);
+  tss[5] = 0x8b; // busy
+  EXPECT_EQ(taskStateBase(gdt, sizeof gdt - 1, 0x18), base);
+}
+
+TEST(GateTranslation, NoTaskStateOutsideTheGdtOrForOtherDescriptors) {
+  uint8_t gdt[5 * 8] = {};
+  gdt[0x08 + 5] = 0x9a; // code segment
+  EXPECT_EQ(taskStateBase(gdt, sizeof gdt - 1, 0x08), 0u);
+  EXPECT_EQ(taskStateBase(gdt, sizeof gdt - 1, 0x30), 0u); // past the limit
+  EXPECT_EQ(taskStateBase(gdt, sizeof gdt - 1, 0x00), 0u); // null selector
+}
