@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -332,6 +333,31 @@ TEST(VirtualMachineTest, PageZeroIsAkarosLow4k) {
   EXPECT_EQ(runToCompletion(*guest.vm, test_guest_read_low4k, nullptr), 0xff00u)
       << "all ones, except the EBDA pointer at 0x40e";
   EXPECT_EQ(guest.vm->statistics().mmio, 2u);
+}
+
+TEST(VirtualMachineDeathTest, MemoryAboveThePhysicalLimitIsInvisible) {
+  REQUIRE_KVM();
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  // 16 GiB: above a 32-bit physical limit, below the default 2^46.
+  void *high = mmap(reinterpret_cast<void *>(16ull << 30), 4096, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  ASSERT_EQ(high, reinterpret_cast<void *>(16ull << 30));
+  auto *request = new SumRequest{static_cast<uint64_t *>(high), 1, 0};
+  static_cast<uint64_t *>(high)[0] = 7;
+  {
+    CapturingVm guest;
+    EXPECT_EQ(runToCompletion(*guest.vm, test_guest_sum, request), 7u);
+  }
+  VirtualMachineOptions narrow;
+  narrow.physicalAddressBits = 32;
+  EXPECT_EXIT(
+      {
+        CapturingVm guest(narrow);
+        runToCompletion(*guest.vm, test_guest_sum, request);
+      },
+      ::testing::ExitedWithCode(kFailStopStatus), "triple fault");
+  delete request;
+  munmap(high, 4096);
 }
 
 TEST(VirtualMachineDeathTest, StrictModeRefusesMmioFormsAkarosCannotDecode) {
