@@ -193,6 +193,17 @@ test_guest_trace:
   TUNNEL
   ud2
 
+/* EXIT(rdtsc). */
+  .globl test_guest_rdtsc
+test_guest_rdtsc:
+  rdtsc
+  shl $32, %rdx
+  or %rax, %rdx
+  mov %rdx, %rdi
+  mov $AKAROS_VTH_VMCALL_EXIT, %eax
+  TUNNEL
+  ud2
+
 /* Reads GPA page 0 (Akaros's low4k) with a plain mov; EXIT(the byte at 0x40e
  * shifted in with the one at 0x400). */
   .globl test_guest_read_low4k

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 #include <atomic>
 #include <chrono>
@@ -37,6 +38,7 @@ void test_guest_read_low4k(void *);
 void test_guest_or_low4k(void *);
 void test_guest_smpboot(void *);
 void test_guest_trace(void *);
+void test_guest_rdtsc(void *);
 void test_guest_application_processor(void *);
 extern char test_guest_interrupt_handler[];
 extern uint64_t test_guest_interrupt_count;
@@ -325,6 +327,16 @@ TEST(VirtualMachineTest, TraceTfDumpsTheTrapframeWithTheSavedRax) {
   EXPECT_NE(dump.find("rax 0x0000000000001234"), std::string::npos) << dump;
   EXPECT_NE(dump.find("rdi 0x0000000000007ace"), std::string::npos) << dump;
   EXPECT_TRUE(guest.vm->shutDownRequested());
+}
+
+TEST(VirtualMachineTest, VthreadsSeeTheHostTsc) {
+  REQUIRE_KVM();
+  CapturingVm guest;
+  const uint64_t before = __rdtsc();
+  const uint64_t inside = runToCompletion(*guest.vm, test_guest_rdtsc, nullptr);
+  const uint64_t after = __rdtsc();
+  EXPECT_GE(inside, before) << "Akaros: TSC offset 0";
+  EXPECT_LE(inside, after);
 }
 
 TEST(VirtualMachineTest, PageZeroIsAkarosLow4k) {

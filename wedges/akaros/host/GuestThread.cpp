@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 #include <cerrno>
 #include <chrono>
@@ -308,8 +309,8 @@ void GuestThread::setInitialSpecialRegisters(uint64_t cr3) {
 }
 
 void GuestThread::setInitialMsrs() {
-  const uint32_t indices[] = {msr::kApicBase, msr::kStar, msr::kLstar, msr::kSfmask,
-                              msr::kKernelGsBase};
+  const uint32_t indices[] = {msr::kApicBase, msr::kStar,         msr::kLstar,
+                              msr::kSfmask,   msr::kKernelGsBase, msr::kTimeStampCounter};
   constexpr unsigned kCount = sizeof indices / sizeof indices[0];
   std::vector<uint8_t> buffer(kvm::kHeaderBytes + kCount * sizeof(kvm_msr_entry));
   *reinterpret_cast<uint32_t *>(buffer.data()) = kCount;
@@ -317,8 +318,10 @@ void GuestThread::setInitialMsrs() {
   for (unsigned i = 0; i < kCount; ++i)
     entries[i].index = indices[i];
   entries[0].data = id_ == 0 ? kApicBaseBsp : kApicBaseAp;
+  // Akaros runs guests with TSC offset 0: a vthread reads the host's TSC.
+  entries[kCount - 1].data = __rdtsc();
   if (ioctl(fd_, kvm::kSetMsrs, buffer.data()) != static_cast<int>(kCount))
-    failStop("vthread host: KVM_SET_MSRS (APICBASE x2APIC, syscall MSRs) failed");
+    failStop("vthread host: KVM_SET_MSRS (APICBASE x2APIC, syscall MSRs, TSC) failed");
   // Akaros's vAPIC is usable from the first instruction: enable the LAPIC in SVR.
   kvm_lapic_state lapic{};
   if (ioctl(fd_, KVM_GET_LAPIC, &lapic) != 0)

@@ -13,6 +13,7 @@
 namespace afterburner::akaros {
 
 namespace msr {
+constexpr uint32_t kTimeStampCounter = 0x10;
 constexpr uint32_t kApicBase = 0x1b;
 constexpr uint32_t kPredCmd = 0x49;
 constexpr uint32_t kMicrocodeRevision = 0x8b;
