@@ -6,6 +6,7 @@
 #include "GuestThread.h"
 #include "KvmInterface.h"
 #include "MsrTable.h"
+#include "VmcallTable.h"
 
 #include "akaros_abi.h"
 
@@ -320,48 +321,47 @@ void VirtualMachine::drainConsoleRing() {
   __atomic_store_n(&ring_->tail, tail, __ATOMIC_RELEASE);
 }
 
-bool VirtualMachine::defaultVmcallHandler(GuestThread &thread, VmTrapframe &frame) {
+// Carries out one decision of the vmcall tables (VmcallTable.h).
+bool VirtualMachine::perform(GuestThread &thread, VmTrapframe &frame,
+                             const VmcallDecision &decision) {
   VirtualMachine &vm = thread.vm();
-  switch (frame.rax) {
-  case AKAROS_VMCALL_PRINTC:
-    vm.printCharacter(static_cast<char>(frame.rdi));
+  switch (decision.action) {
+  case VmcallAction::Nothing:
     return true;
-  case AKAROS_VMCALL_SMPBOOT:
-    if (thread.id() != 0)
-      return false; // only the BSP boots others
-    vm.startGuest(frame.rdi, frame.rsi, 0, frame.cr3);
+  case VmcallAction::Print:
+    vm.printCharacter(static_cast<char>(decision.argument));
     return true;
-  case AKAROS_VMCALL_GET_TSCFREQ:
+  case VmcallAction::StartPcore:
+    vm.startGuest(decision.argument, decision.second, 0, frame.cr3);
+    return true;
+  case VmcallAction::TscFrequency:
     frame.rax = vm.tscKilohertz();
     return true;
-  case AKAROS_VMCALL_TRACE_TF: {
+  case VmcallAction::Trace: {
     VmTrapframe traced = frame;
-    traced.rax = frame.r11; // the guest saved its rax there
+    traced.rax = decision.argument;
     printTrapframe(stderr, traced);
     return true;
   }
-  case AKAROS_VMCALL_SHUTDOWN:
+  case VmcallAction::Shutdown:
     vm.requestShutdown();
     thread.exitVthread(nullptr);
     return true;
-  default:
-    return false;
+  case VmcallAction::ExitVthread:
+    thread.exitVthread(reinterpret_cast<void *>(decision.argument));
+    return true;
+  case VmcallAction::Refuse:
+    break;
   }
+  return false;
+}
+
+bool VirtualMachine::defaultVmcallHandler(GuestThread &thread, VmTrapframe &frame) {
+  return perform(thread, frame, decideDefaultVmcall(frame, thread.id()));
 }
 
 bool VirtualMachine::vthreadVmcallHandler(GuestThread &thread, VmTrapframe &frame) {
-  switch (frame.rax) {
-  case AKAROS_VTH_VMCALL_NULL:
-    return true;
-  case AKAROS_VTH_VMCALL_PRINTC:
-    thread.vm().printCharacter(static_cast<char>(frame.rdi));
-    return true;
-  case AKAROS_VTH_VMCALL_EXIT:
-    thread.exitVthread(reinterpret_cast<void *>(frame.rdi));
-    return true;
-  default:
-    return false;
-  }
+  return perform(thread, frame, decideVthreadVmcall(frame));
 }
 
 Vthread *vthread_create(VirtualMachine *vm, void *entry, void *arg) {

@@ -93,6 +93,9 @@ public:
   void setVmcall(VmcallHandler handler) { vmcall_ = std::move(handler); }
   static bool defaultVmcallHandler(GuestThread &thread, VmTrapframe &frame);
   static bool vthreadVmcallHandler(GuestThread &thread, VmTrapframe &frame);
+  // Carries out a decision of VmcallTable.h for `thread` (for chaining handlers).
+  static bool perform(GuestThread &thread, VmTrapframe &frame,
+                      const struct VmcallDecision &decision);
 
   // vmm_interrupt_guest: KVM_SIGNAL_MSI to the pcore's x2APIC.
   void interruptGuest(unsigned guestPcoreId, unsigned vector);
