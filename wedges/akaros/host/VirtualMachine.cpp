@@ -146,26 +146,19 @@ void VirtualMachine::setUpMsrFilter() {
 
 GuestThread *VirtualMachine::acquireGuestThread() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!parked_.empty()) {
-    // Lowest id first, so reuse is deterministic.
-    auto lowest =
-        std::min_element(parked_.begin(), parked_.end(),
-                         [](GuestThread *a, GuestThread *b) { return a->id() < b->id(); });
-    GuestThread *thread = *lowest;
-    parked_.erase(lowest);
-    return thread;
-  }
-  if (threads_.size() >= options_.maximumGuestPcores)
+  if (pool_.parkedCount() == 0 && pool_.count() >= options_.maximumGuestPcores)
     failStop("vthread host: more than %u guest pcores", options_.maximumGuestPcores);
-  const unsigned id = static_cast<unsigned>(threads_.size());
-  auto thread = std::make_unique<GuestThread>(*this, id);
+  const PcorePool::Pcore pcore = pool_.acquire();
+  if (!pcore.created)
+    return threads_[pcore.id].get();
+  auto thread = std::make_unique<GuestThread>(*this, pcore.id);
   CpuidConfiguration configuration;
-  configuration.vthreadId = id;
-  configuration.guestPcoreCount = id + 1;
+  configuration.vthreadId = pcore.id;
+  configuration.guestPcoreCount = pcore.id + 1;
   configuration.physicalAddressBits = options_.physicalAddressBits;
   configuration.tunnelPort = options_.tunnelPort;
   thread->setCpuid(buildAkarosCpuid(supportedCpuid(kvm_), configuration));
-  if (id == 0)
+  if (pcore.id == 0)
     tscKilohertz_ = thread->tscKilohertz();
   threads_.push_back(std::move(thread));
   return threads_.back().get();
@@ -207,7 +200,7 @@ void VirtualMachine::joinVthread(Vthread *vthread, void **returnValue) {
 
 void VirtualMachine::parkGuestThread(GuestThread *thread) {
   std::lock_guard<std::mutex> lock(mutex_);
-  parked_.push_back(thread);
+  pool_.park(thread->id());
 }
 
 void VirtualMachine::finishVthread(Vthread *vthread, void *returnValue) {

@@ -7,6 +7,7 @@
 #define AFTERBURNER_AKAROS_HOST_VIRTUALMACHINE_H
 
 #include "GuestMemory.h"
+#include "PcorePool.h"
 #include "VmTrapframe.h"
 
 #include "akaros_abi.h"
@@ -144,7 +145,7 @@ private:
   std::unique_ptr<GuestMemory> memory_;
   VmcallHandler vmcall_;
   std::vector<std::unique_ptr<GuestThread>> threads_;
-  std::vector<GuestThread *> parked_;
+  PcorePool pool_; // threads_[id] is pcore id
   mutable std::mutex mutex_;
   std::condition_variable finished_;
   std::atomic<bool> shutDown_{false};
