@@ -139,7 +139,8 @@ int main(int argc, char **argv) {
   ok &= check(histogram['b'] == 2 && histogram['a'] == 2 && histogram['d'] == 1 &&
                   histogram['o'] == 1,
               "vthread_greet counted into the host's histogram");
-  ok &= check(vm.guestPcoreCount() == 3, "four vthreads on three guest pcores (parked, reused)");
+  ok &= check(vm.guestPcoreCount() <= 3,
+              "five vthreads on at most three guest pcores (parked, reused)");
   std::printf("vthreads: sum took %llu TSC cycles inside the vthread\n",
               static_cast<unsigned long long>(sum->cycles));
   if (stats) {
