@@ -75,6 +75,24 @@ for platform in "${platforms[@]}"; do
     "$(wall "hello-$platform")" "$(result "hello-$platform")"
 done
 
+# kvm_exits NAME APPEND: hello on KVM with --stats; prints the total exit count or a reason.
+kvm_exits() {
+  local status=0
+  "$tool" boot --platform kvm --stats --quiet --timeout "$timeout" --append "$2" "$hello" \
+    >/dev/null 2>"$out/$1.verdict" || status=$?
+  case "$status" in
+    0) sed -n 's/.*stats: exits=\([0-9]*\).*/\1/p' "$out/$1.verdict" | head -n 1 ;;
+    77) echo "skipped" ;;
+    *) echo "failed" ;;
+  esac
+}
+
+echo
+echo "== KVM exits for one hello boot (QMP query-stats; firmware included) =="
+echo "   counting KVM exits ..." >&2
+printf '%-28s %s\n' "trap (afterburner=off)" "$(kvm_exits hello-kvm-exits-trap "afterburner=off ticks=10")"
+printf '%-28s %s\n' "auto (patched by the loader)" "$(kvm_exits hello-kvm-exits-auto "ticks=10")"
+
 echo
 echo "== bench: cycles per op (Native = bare; Trap = hypervisor, afterburner=off; Auto = patched) =="
 configurations=(native)
