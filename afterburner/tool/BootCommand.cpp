@@ -301,11 +301,19 @@ int waitForExit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+bool makeDirectories(const std::string &path);
+
+// $XDG_CACHE_HOME/afterburner or ~/.cache/afterburner; /tmp/afterburner-UID when that
+// cannot be created (a read-only home on a CI runner). Empty when neither can.
 std::string cacheDirectory() {
   const char *cache = std::getenv("XDG_CACHE_HOME");
   const char *home = std::getenv("HOME");
   std::string base = cache && *cache ? cache : std::string(home ? home : "/tmp") + "/.cache";
-  return base + "/afterburner";
+  std::string preferred = base + "/afterburner";
+  if (makeDirectories(preferred))
+    return preferred;
+  std::string fallback = "/tmp/afterburner-" + std::to_string(getuid());
+  return makeDirectories(fallback) ? fallback : "";
 }
 
 bool makeDirectories(const std::string &path) {
@@ -330,13 +338,17 @@ std::optional<std::string> preparedXenImage(const std::string &image, std::strin
   if (image.size() < 3 || image.compare(image.size() - 3, 3, ".gz") != 0)
     return image;
   std::string directory = cacheDirectory();
+  if (directory.empty()) {
+    error = "no writable cache directory for the decompressed Xen (set XDG_CACHE_HOME)";
+    return std::nullopt;
+  }
   std::string name = image.substr(image.rfind('/') + 1);
   std::string target = directory + "/" + name.substr(0, name.size() - 3);
   if (isNewer(target, image))
     return target;
   std::optional<std::string> gzip = findProgram("gzip");
-  if (!gzip || !makeDirectories(directory)) {
-    error = gzip ? "cannot create " + directory : "gzip not found: install gzip";
+  if (!gzip) {
+    error = "gzip not found: install gzip (it decompresses " + image + ")";
     return std::nullopt;
   }
   std::fprintf(stderr, "afterburner boot: decompressing %s into %s\n", image.c_str(),
