@@ -1,5 +1,6 @@
 // AfterburnerDirectives.h: `.afterburner_off` / `.afterburner_on` keep a region native
-// (code that runs before the loader or is the loader itself, real-mode code).
+// (code that runs before the loader or is the loader itself, real-mode code). It also
+// reads `.byte` itself, so that instructions written as bytes become sites too.
 #pragma once
 
 #include "llvm/MC/MCParser/MCAsmParserExtension.h"
@@ -15,6 +16,7 @@ public:
 
 private:
   bool parseSwitch(llvm::StringRef directive, llvm::SMLoc location);
+  bool parseByte(llvm::StringRef directive, llvm::SMLoc location);
   RewritingStreamer &streamer;
 };
 

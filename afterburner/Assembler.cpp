@@ -13,6 +13,7 @@
 #include "llvm/MC/MCAsmInfo.h"
 #include "llvm/MC/MCCodeEmitter.h"
 #include "llvm/MC/MCContext.h"
+#include "llvm/MC/MCDisassembler/MCDisassembler.h"
 #include "llvm/MC/MCInstrInfo.h"
 #include "llvm/MC/MCObjectFileInfo.h"
 #include "llvm/MC/MCObjectWriter.h"
@@ -42,6 +43,7 @@
 extern "C" void LLVMInitializeX86TargetInfo();
 extern "C" void LLVMInitializeX86TargetMC();
 extern "C" void LLVMInitializeX86AsmParser();
+extern "C" void LLVMInitializeX86Disassembler();
 
 namespace afterburner {
 namespace {
@@ -248,6 +250,7 @@ private:
   bool createContext();
   bool createStreamer();
   Outcome parse();
+  std::unique_ptr<llvm::MCDisassembler> createDisassembler(unsigned mode);
 
   const AssemblerInvocation &invocation;
   DiagnosticPrinter printer;
@@ -266,8 +269,23 @@ private:
   std::unique_ptr<SensitiveInstructionTable> table;
   llvm::SmallVector<char, 0> object;
   std::unique_ptr<llvm::raw_svector_ostream> objectStream;
+  std::vector<std::unique_ptr<llvm::MCSubtargetInfo>> disassemblerSubtargets;
   std::unique_ptr<RewritingStreamer> streamer;
 };
+
+// Only made when a `.byte` directive in code may spell an instruction.
+std::unique_ptr<llvm::MCDisassembler> Assembler::createDisassembler(unsigned mode) {
+  static bool initialized = false;
+  if (!initialized)
+    LLVMInitializeX86Disassembler();
+  initialized = true;
+  const char *features = mode == 16   ? "+16bit-mode,-32bit-mode,-64bit-mode"
+                         : mode == 32 ? "-16bit-mode,+32bit-mode,-64bit-mode"
+                                      : "-16bit-mode,-32bit-mode,+64bit-mode";
+  disassemblerSubtargets.emplace_back(target->createMCSubtargetInfo(triple, "", features));
+  return std::unique_ptr<llvm::MCDisassembler>(
+      target->createMCDisassembler(*disassemblerSubtargets.back(), *context));
+}
 
 bool Assembler::createTarget() {
   triple = tripleFor(invocation.Mode);
@@ -327,6 +345,7 @@ bool Assembler::createStreamer() {
       std::unique_ptr<llvm::MCCodeEmitter>(emitter), *table, *subtarget, invocation.SitesEnabled,
       invocation.NativeSections);
   target->createNullTargetStreamer(*streamer);
+  streamer->setDisassemblerFactory([this](unsigned mode) { return createDisassembler(mode); });
   streamer->initSections(invocation.NoExecStack, *subtarget);
   return true;
 }

@@ -8,6 +8,7 @@
 #include "llvm/MC/MCAsmBackend.h"
 #include "llvm/MC/MCCodeEmitter.h"
 #include "llvm/MC/MCContext.h"
+#include "llvm/MC/MCDisassembler/MCDisassembler.h"
 #include "llvm/MC/MCFixup.h"
 #include "llvm/MC/MCFragment.h"
 #include "llvm/MC/MCInst.h"
@@ -45,6 +46,52 @@ RewritingStreamer::RewritingStreamer(llvm::MCContext &context,
                  triple.getEnvironment() != llvm::Triple::GNUX32;
   mode16Bit = featureBit(subtarget, "16bit-mode");
   mode32Bit = featureBit(subtarget, "32bit-mode");
+  flagMode = modeOf(subtarget);
+}
+
+RewritingStreamer::~RewritingStreamer() = default;
+
+void RewritingStreamer::emitAssemblerFlag(llvm::MCAssemblerFlag flag) {
+  if (flag == llvm::MCAF_Code16)
+    flagMode = 16;
+  else if (flag == llvm::MCAF_Code32)
+    flagMode = 32;
+  else if (flag == llvm::MCAF_Code64)
+    flagMode = 64;
+  MCELFStreamer::emitAssemblerFlag(flag);
+}
+
+bool RewritingStreamer::tryEmitEncodedSite(llvm::ArrayRef<uint8_t> bytes) {
+  // One whole instruction of at least two bytes: a lone data byte in code is too likely
+  // to be data to be read as an instruction.
+  if (!sitesAllowedHere() || !makeDisassembler || bytes.size() < 2 || bytes.size() > 15)
+    return false;
+  auto *section = llvm::dyn_cast<llvm::MCSectionELF>(getCurrentSectionOnly());
+  if (!section || !(section->getFlags() & llvm::ELF::SHF_EXECINSTR))
+    return false;
+  unsigned slot = flagMode == 16 ? 0 : flagMode == 32 ? 1 : 2;
+  if (!disassemblers[slot])
+    disassemblers[slot] = makeDisassembler(flagMode);
+  if (!disassemblers[slot])
+    return false;
+  llvm::MCInst instruction;
+  uint64_t size = 0;
+  auto status = disassemblers[slot]->getInstruction(instruction, size, bytes, 0, llvm::nulls());
+  if (status != llvm::MCDisassembler::Success || size != bytes.size())
+    return false;
+  const OpcodeRow *row = table.lookup(instruction.getOpcode());
+  if (!row || row->Shape == OperandShape::Prefix)
+    return false;
+  SensitiveInstruction fields = table.classify(instruction, *row);
+  if (!fields.Op || !opExistsInMode(fields.Op, flagMode))
+    return false;
+  llvm::MCSymbol *start = getContext().createTempSymbol();
+  emitLabel(start);
+  std::string text(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+  emitBytes(text);
+  prefix = PendingPrefix();
+  recordSite(start, text, fields, flagMode);
+  return true;
 }
 
 unsigned RewritingStreamer::modeOf(const llvm::MCSubtargetInfo &subtarget) const {
@@ -143,8 +190,11 @@ void RewritingStreamer::emitSite(const llvm::MCInst &instruction,
   std::string bytes = withPrefix ? prefix.Bytes : std::string();
   bytes.append(data->getContents().begin() + begin, data->getContents().end());
   prefix = PendingPrefix();
+  recordSite(start, bytes, fields, modeOf(subtarget));
+}
 
-  unsigned mode = modeOf(subtarget);
+void RewritingStreamer::recordSite(llvm::MCSymbol *start, const std::string &bytes,
+                                   const SensitiveInstruction &fields, unsigned mode) {
   SiteRecord record;
   record.Start = start;
   record.Section = llvm::cast<llvm::MCSectionELF>(getCurrentSectionOnly());

@@ -9,11 +9,20 @@
 #include <unordered_map>
 #include "llvm/MC/MCELFStreamer.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+namespace llvm {
+class MCDisassembler;
+}
+
 namespace afterburner {
+
+// Makes a disassembler for a CPU mode (16, 32, 64); used for instructions written as
+// `.byte` data.
+using DisassemblerFactory = std::function<std::unique_ptr<llvm::MCDisassembler>(unsigned mode)>;
 
 class RewritingStreamer : public llvm::MCELFStreamer {
 public:
@@ -23,8 +32,16 @@ public:
                     const SensitiveInstructionTable &table, const llvm::MCSubtargetInfo &subtarget,
                     bool sitesEnabled, std::vector<std::string> nativeSections);
 
+  ~RewritingStreamer() override;
   void emitInstruction(const llvm::MCInst &instruction,
                        const llvm::MCSubtargetInfo &subtarget) override;
+  void emitAssemblerFlag(llvm::MCAssemblerFlag flag) override;
+
+  // A `.byte` directive whose constant bytes encode exactly one sensitive instruction
+  // (how Linux spells stac/clac, xsaves, monitor for old assemblers) becomes a site.
+  // Returns false, emitting nothing, when the bytes are not such an instruction.
+  bool tryEmitEncodedSite(llvm::ArrayRef<uint8_t> bytes);
+  void setDisassemblerFactory(DisassemblerFactory factory) { makeDisassembler = std::move(factory); }
   void changeSection(llvm::MCSection *section, uint32_t subsection) override;
   // Writes .note.afterburner and finishes the object; call once the input is consumed.
   void finishObject();
@@ -56,6 +73,9 @@ private:
   void emitSite(const llvm::MCInst &instruction, const llvm::MCSubtargetInfo &subtarget,
                 const SensitiveInstruction &fields);
   bool prefixAdjoins(llvm::MCFragment *fragment, size_t offset) const;
+  void recordSite(llvm::MCSymbol *start, const std::string &bytes,
+                  const SensitiveInstruction &fields, unsigned mode);
+  bool sitesAllowedHere() const { return sitesEnabled && regionEnabled && sectionEnabled; }
   uint64_t sectionSize(const llvm::MCSection *section) const;
 
   const SensitiveInstructionTable &table;
@@ -75,6 +95,9 @@ private:
   // its line-table strings after them but computes their offsets from the section start;
   // references are shifted by this amount while the object is finished.
   uint64_t lineStringBase = 0;
+  unsigned flagMode = 64; // the mode of .code16/.code32/.code64, for .byte instructions
+  DisassemblerFactory makeDisassembler;
+  std::unique_ptr<llvm::MCDisassembler> disassemblers[3]; // 16, 32, 64
 };
 
 } // namespace afterburner

@@ -199,7 +199,11 @@ std::optional<Problem> checkKernel(const std::string &path) {
     return Problem{ExitUsage, path + ": cannot open: " + std::strerror(errno)};
   unsigned char header[20] = {};
   file.read((char *)header, sizeof header);
-  bool elf64 = file.gcount() == sizeof header && !std::memcmp(header, "\x7f" "ELF", 4) &&
+  bool elf64 = file.gcount() == sizeof header &&
+               !std::memcmp(header,
+                            "\x7f"
+                            "ELF",
+                            4) &&
                header[4] == 2 && header[18] == 62; // ELFCLASS64, EM_X86_64
   if (!elf64)
     return Problem{ExitUsage, path + ": not an x86-64 ELF64 kernel"};
@@ -289,8 +293,7 @@ pid_t spawn(const std::vector<std::string> &argv, int &outputFd, int stdoutFd = 
     arguments.push_back(const_cast<char *>(argument.c_str()));
   arguments.push_back(nullptr);
   execv(arguments[0], arguments.data());
-  std::fprintf(stderr, "afterburner boot: cannot run %s: %s\n", arguments[0],
-               std::strerror(errno));
+  std::fprintf(stderr, "afterburner boot: cannot run %s: %s\n", arguments[0], std::strerror(errno));
   _exit(127);
 }
 
@@ -317,7 +320,7 @@ std::string cacheDirectory() {
 }
 
 bool makeDirectories(const std::string &path) {
-  for (size_t slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
+  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
     std::string prefix = path.substr(0, slash);
     if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST)
       return false;
@@ -327,7 +330,8 @@ bool makeDirectories(const std::string &path) {
 }
 
 bool isNewer(const std::string &path, const std::string &than) {
-  struct stat first {}, second {};
+  struct stat first {
+  }, second{};
   if (stat(path.c_str(), &first) != 0 || stat(than.c_str(), &second) != 0)
     return false;
   return first.st_mtime >= second.st_mtime;
@@ -370,8 +374,8 @@ std::optional<std::string> preparedXenImage(const std::string &image, std::strin
 // ---------------------------------------------------------------- command lines
 
 std::vector<std::string> qemuBase(const BootOptions &options, const std::string &memory) {
-  return {options.qemu, "-M", "pc", "-m", memory, "-nodefaults", "-display", "none",
-          "-no-reboot", "-serial", "stdio"};
+  return {options.qemu, "-M",   "pc",         "-m",      memory, "-nodefaults",
+          "-display",   "none", "-no-reboot", "-serial", "stdio"};
 }
 
 void addDebugExit(std::vector<std::string> &command) {
@@ -382,8 +386,9 @@ void addFirmware(std::vector<std::string> &command) {
   if (isReadableFile(QbootImage))
     command.insert(command.end(), {"-bios", QbootImage});
   else
-    std::fprintf(stderr, "afterburner boot: %s missing (package qemu-system-data); using "
-                         "SeaBIOS, which is slow under this KVM\n",
+    std::fprintf(stderr,
+                 "afterburner boot: %s missing (package qemu-system-data); using "
+                 "SeaBIOS, which is slow under this KVM\n",
                  QbootImage);
 }
 
@@ -496,8 +501,7 @@ std::map<std::string, unsigned long long> queryKvmStats(const std::string &socke
   std::string reply =
       client.execute("{\"execute\":\"query-stats\",\"arguments\":{\"target\":\"vcpu\"}}");
   static const std::regex entry("\\{\"name\": \"([a-z0-9_]+)\", \"value\": ([0-9]+)\\}");
-  for (std::sregex_iterator match(reply.begin(), reply.end(), entry), end; match != end;
-       ++match)
+  for (std::sregex_iterator match(reply.begin(), reply.end(), entry), end; match != end; ++match)
     stats[(*match)[1]] += std::stoull((*match)[2]);
   return stats;
 }
@@ -538,9 +542,8 @@ void printStats(const std::map<std::string, unsigned long long> &stats) {
 
 // Lines after which the machine never finishes by itself (QEMU pauses on a KVM internal
 // error; Xen reboots 5 s after a crash or panic, and only hlts on dom0 power-off).
-const char *const FatalMarkers[] = {"KVM internal error", "Hardware Dom0 crashed",
-                                    "Panic on CPU", "Hardware Dom0 halted",
-                                    "Hardware Dom0 shutdown"};
+const char *const FatalMarkers[] = {"KVM internal error", "Hardware Dom0 crashed", "Panic on CPU",
+                                    "Hardware Dom0 halted", "Hardware Dom0 shutdown"};
 
 class ConsoleWatcher {
 public:
@@ -624,9 +627,8 @@ class GuestWatch {
 public:
   GuestWatch(pid_t pid, int outputFd, const BootOptions &options, const std::string &qmpSocket,
              RunOutcome &outcome)
-      : pid_(pid), outputFd_(outputFd), options_(options), qmpSocket_(qmpSocket),
-        outcome_(outcome), console_(options, outcome), start_(Clock::now()),
-        lastProgress_(start_) {}
+      : pid_(pid), outputFd_(outputFd), options_(options), qmpSocket_(qmpSocket), outcome_(outcome),
+        console_(options, outcome), start_(Clock::now()), lastProgress_(start_) {}
 
   void run() {
     while (true) {

@@ -229,3 +229,26 @@ TEST(Assembler, ReadsStandardInputAndSeveralInputs) {
 
 } // namespace
 } // namespace afterburner
+
+namespace afterburner {
+namespace {
+
+TEST(Assembler, InstructionsWrittenAsBytesMakeSites) {
+  std::vector<test::Site> sites = test::readSites(test::assemble("byte-encoded.s", "--64"));
+  ASSERT_EQ(sites.size(), 4u);
+  EXPECT_EQ(sites[0].Record.op, AFTERBURNER_OP_stac);
+  EXPECT_EQ(sites[0].Bytes, std::vector<uint8_t>({0x0f, 0x01, 0xcb, 0x66, 0x0f, 0x1f, 0x84, 0, 0,
+                                                  0, 0, 0}));
+  EXPECT_EQ(sites[1].Record.op, AFTERBURNER_OP_xsaves);
+  EXPECT_EQ(sites[1].Record.operand_form, AFTERBURNER_OPERAND_MEMORY);
+  EXPECT_EQ(sites[1].Record.base, AFTERBURNER_REG_RDI);
+  EXPECT_EQ(sites[1].Record.operand_width, 8u);
+  EXPECT_EQ(sites[2].Record.op, AFTERBURNER_OP_clac);
+  EXPECT_EQ(sites[2].Section, ".altinstr_replacement");
+  EXPECT_EQ(sites[3].Record.op, AFTERBURNER_OP_mwait);
+  EXPECT_EQ(sites[3].Record.mode, 32u);
+  EXPECT_EQ(sites[3].Offset, 12u + 12 + 1 + 2) << "the lone 0xfa and the add stayed data";
+}
+
+} // namespace
+} // namespace afterburner
