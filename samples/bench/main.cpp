@@ -108,8 +108,7 @@ void measureTimerInterrupt(const Bench &bench, uint64_t periodCycles) {
   if (delivered < bench.irqIterations)
     print("bench: timer_irq: only %lu of %lu interrupts arrived\n", (unsigned long)delivered,
           (unsigned long)bench.irqIterations);
-  report("timer_irq", total / (bench.irqIterations ? bench.irqIterations : 1),
-         bench.irqIterations);
+  report("timer_irq", total / (bench.irqIterations ? bench.irqIterations : 1), bench.irqIterations);
 }
 
 // hlt until the timer fires; cost = from the handler's TSC read to the code after hlt.

@@ -4,7 +4,9 @@
 namespace kernel {
 namespace {
 
-bool isSeparator(char character) { return character == ' ' || character == '\t'; }
+bool isSeparator(char character) {
+  return character == ' ' || character == '\t';
+}
 
 // Does the word starting at word begin with "key=" or equal "key"? Sets value to the
 // character after '=' (or to the word's end for a bare flag).

@@ -25,8 +25,12 @@ constexpr uint64_t EferLongModeEnable = 1u << 8;
 constexpr uint64_t EferLongModeActive = 1u << 10;
 constexpr uint64_t EferNoExecuteEnable = 1u << 11;
 
-inline void disableInterrupts() { asm volatile("cli" ::: "memory"); }
-inline void enableInterrupts() { asm volatile("sti" ::: "memory"); }
+inline void disableInterrupts() {
+  asm volatile("cli" ::: "memory");
+}
+inline void enableInterrupts() {
+  asm volatile("sti" ::: "memory");
+}
 
 inline uint64_t readFlags() {
   uint64_t flags;
@@ -47,8 +51,12 @@ inline uint64_t saveFlagsAndDisable() {
 
 // sti's one-instruction shadow makes "sti; hlt" wait without losing a wake-up on bare
 // metal; with periodic timer interrupts a lost wake-up only costs one period elsewhere.
-inline void enableInterruptsAndHalt() { asm volatile("sti; hlt" ::: "memory"); }
-inline void halt() { asm volatile("hlt" ::: "memory"); }
+inline void enableInterruptsAndHalt() {
+  asm volatile("sti; hlt" ::: "memory");
+}
+inline void halt() {
+  asm volatile("hlt" ::: "memory");
+}
 
 struct CpuidResult {
   uint32_t eax, ebx, ecx, edx;
@@ -69,8 +77,7 @@ inline uint64_t readMsr(uint32_t msr) {
 }
 
 inline void writeMsr(uint32_t msr, uint64_t value) {
-  asm volatile("wrmsr" ::"c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
-               : "memory");
+  asm volatile("wrmsr" ::"c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)) : "memory");
 }
 
 inline uint64_t readTimestamp() {
@@ -91,7 +98,9 @@ inline uint64_t readCr3() {
   return value;
 }
 
-inline void writeCr3(uint64_t value) { asm volatile("mov %0, %%cr3" ::"r"(value) : "memory"); }
+inline void writeCr3(uint64_t value) {
+  asm volatile("mov %0, %%cr3" ::"r"(value) : "memory");
+}
 
 inline void invalidatePage(const volatile void *address) {
   asm volatile("invlpg (%0)" ::"r"(address) : "memory");
@@ -111,7 +120,11 @@ inline void outLong(uint16_t port, uint32_t value) {
   asm volatile("outl %0, %1" ::"a"(value), "Nd"(port));
 }
 
-inline void breakpoint() { asm volatile("int3" ::: "memory"); }
-inline void undefinedInstruction() { asm volatile("ud2" ::: "memory"); }
+inline void breakpoint() {
+  asm volatile("int3" ::: "memory");
+}
+inline void undefinedInstruction() {
+  asm volatile("ud2" ::: "memory");
+}
 
 } // namespace kernel::cpu

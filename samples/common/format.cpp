@@ -28,8 +28,8 @@ struct Specification {
   int longCount = 0; // 0: int, 1: long, 2: long long; 'z' counts as long
 };
 
-void putField(Output &output, const Specification &specification, const char *text,
-              size_t length, bool negative) {
+void putField(Output &output, const Specification &specification, const char *text, size_t length,
+              bool negative) {
   size_t total = length + (negative ? 1 : 0);
   size_t padding = specification.width > total ? specification.width - total : 0;
   if (!specification.leftAlign && !specification.zeroPad)

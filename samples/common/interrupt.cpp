@@ -43,11 +43,21 @@ void handleIrq(unsigned irq) {
 
 } // namespace
 
-uint64_t timerTicks() { return ticks; }
-uint64_t lastTickTimestamp() { return tickTimestamp; }
-uint64_t breakpointCount() { return breakpoints; }
-uint64_t invalidOpcodeCount() { return invalidOpcodes; }
-void expectInvalidOpcode() { invalidOpcodeExpected = true; }
+uint64_t timerTicks() {
+  return ticks;
+}
+uint64_t lastTickTimestamp() {
+  return tickTimestamp;
+}
+uint64_t breakpointCount() {
+  return breakpoints;
+}
+uint64_t invalidOpcodeCount() {
+  return invalidOpcodes;
+}
+void expectInvalidOpcode() {
+  invalidOpcodeExpected = true;
+}
 
 // The one guarded instruction: if it faults, the handler resumes after it.
 bool tryWrite32(volatile uint32_t *address, uint32_t value) {
@@ -71,7 +81,9 @@ void startTimer(uint32_t hertz) {
   pic::unmask(IrqTimer);
 }
 
-void stopTimer() { pic::mask(IrqTimer); }
+void stopTimer() {
+  pic::mask(IrqTimer);
+}
 
 void waitTicks(uint64_t count) {
   cpu::disableInterrupts();

@@ -151,7 +151,9 @@ void printBanner(const Platform &platform) {
 
 } // namespace
 
-const Platform &platform() { return currentPlatform; }
+const Platform &platform() {
+  return currentPlatform;
+}
 
 [[noreturn]] void powerOff(bool success) {
   cpu::outLong(DebugExitPort, success ? 0x10 : 0x01);

@@ -14,11 +14,11 @@ struct afterburner_boot_result;
 namespace kernel {
 
 struct Platform {
-  const char *entry;         // "multiboot", "xen-pv", "vthread", "other"
-  const char *wedge;         // the loader's choice, "none" on bare metal
-  char vendor[13];           // cpuid leaf 0
-  char hypervisor[13];       // cpuid leaf 0x40000000, "" without the hypervisor bit
-  uint64_t tscHz;            // calibrated against the PIT
+  const char *entry;   // "multiboot", "xen-pv", "vthread", "other"
+  const char *wedge;   // the loader's choice, "none" on bare metal
+  char vendor[13];     // cpuid leaf 0
+  char hypervisor[13]; // cpuid leaf 0x40000000, "" without the hypervisor bit
+  uint64_t tscHz;      // calibrated against the PIT
   const afterburner_boot_result *loader;
   CommandLine commandLine;
 };

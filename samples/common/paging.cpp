@@ -16,7 +16,7 @@ constexpr uint64_t PageCacheDisable = 1u << 4;
 constexpr uint64_t PageLarge = 1u << 7;
 constexpr uint64_t LargePageSize = 2u << 20;
 constexpr unsigned IdentityGigabytes = 4;
-constexpr unsigned MmioGigabyte = 3; // 0xc0000000-0xffffffff
+constexpr unsigned MmioGigabyte = 3;                                      // 0xc0000000-0xffffffff
 constexpr uintptr_t TestPageAddress = (uintptr_t)IdentityGigabytes << 30; // PDPT entry 4
 constexpr unsigned EntriesPerTable = 512;
 
@@ -71,14 +71,22 @@ void initializePaging() {
   cpu::writeCr3((uint64_t)(uintptr_t)pml4);
 }
 
-uint64_t identityMapLimit() { return (uint64_t)IdentityGigabytes << 30; }
-uintptr_t testPageAddress() { return TestPageAddress; }
-uint64_t testFrameMarker(unsigned frame) { return Markers[frame & 1]; }
+uint64_t identityMapLimit() {
+  return (uint64_t)IdentityGigabytes << 30;
+}
+uintptr_t testPageAddress() {
+  return TestPageAddress;
+}
+uint64_t testFrameMarker(unsigned frame) {
+  return Markers[frame & 1];
+}
 
 void mapTestPage(unsigned frame) {
   *(volatile uint64_t *)&ptTest[0] = tableEntry(testFrames[frame & 1]);
 }
 
-void reloadPageTables() { cpu::writeCr3(cpu::readCr3()); }
+void reloadPageTables() {
+  cpu::writeCr3(cpu::readCr3());
+}
 
 } // namespace kernel

@@ -18,7 +18,9 @@ constexpr uint16_t PitCommand = 0x43;
 constexpr uint16_t PortB = 0x61; // bit 0: channel 2 gate, bit 1: speaker, bit 5: out 2
 
 // A write to an unused port: the classic ~1 us delay between PIC initialisation words.
-void ioDelay() { cpu::outByte(0x80, 0); }
+void ioDelay() {
+  cpu::outByte(0x80, 0);
+}
 
 uint8_t masterMask = 0xff;
 uint8_t slaveMask = 0xff;
@@ -56,9 +58,9 @@ void initialize() {
 
 void unmask(unsigned irq) {
   if (irq < 8)
-    masterMask &= (uint8_t)~(1u << irq);
+    masterMask &= (uint8_t) ~(1u << irq);
   else
-    slaveMask &= (uint8_t)~(1u << (irq - 8));
+    slaveMask &= (uint8_t) ~(1u << (irq - 8));
   writeMasks();
 }
 
@@ -82,7 +84,7 @@ namespace pit {
 
 void startPeriodic(uint32_t hertz) {
   uint32_t divisor = timing::pitDivisor(hertz) & 0xffff; // 0 means 65536
-  cpu::outByte(PitCommand, 0x34); // channel 0, low then high byte, mode 2
+  cpu::outByte(PitCommand, 0x34);                        // channel 0, low then high byte, mode 2
   cpu::outByte(PitChannel0, (uint8_t)divisor);
   cpu::outByte(PitChannel0, (uint8_t)(divisor >> 8));
 }
@@ -93,7 +95,7 @@ void startPeriodic(uint32_t hertz) {
 timing::TscWindow measureTscWindow(uint32_t pitTicks) {
   uint8_t portB = cpu::inByte(PortB);
   cpu::outByte(PortB, (uint8_t)((portB & ~0x02) & ~0x01)); // gate low: counter stopped
-  cpu::outByte(PitCommand, 0xb0); // channel 2, low then high byte, mode 0
+  cpu::outByte(PitCommand, 0xb0);                          // channel 2, low then high byte, mode 0
   cpu::outByte(PitChannel2, (uint8_t)pitTicks);
   // Mode 0 counts from the high byte's write (some PITs) or from the gate's rising edge
   // (others): the bracket covers both.

@@ -7,8 +7,12 @@ namespace {
 
 bool initialized = false;
 
-void writeRegister(uint16_t offset, uint8_t value) { cpu::outByte(Com1 + offset, value); }
-uint8_t readRegister(uint16_t offset) { return cpu::inByte(Com1 + offset); }
+void writeRegister(uint16_t offset, uint8_t value) {
+  cpu::outByte(Com1 + offset, value);
+}
+uint8_t readRegister(uint16_t offset) {
+  return cpu::inByte(Com1 + offset);
+}
 
 void putByte(char byte) {
   // Bounded: a UART that never drains must not hang the kernel.
@@ -28,8 +32,8 @@ void initialize() {
   writeRegister(RegisterLineControl, 0x80); // DLAB: the next two registers are the divisor
   writeRegister(RegisterData, 1);           // 115200 baud
   writeRegister(RegisterInterrupts, 0x00);
-  writeRegister(RegisterLineControl, 0x03); // 8 data bits, no parity, 1 stop bit
-  writeRegister(RegisterFifo, 0xc7);        // enable and clear FIFOs
+  writeRegister(RegisterLineControl, 0x03);  // 8 data bits, no parity, 1 stop bit
+  writeRegister(RegisterFifo, 0xc7);         // enable and clear FIFOs
   writeRegister(RegisterModemControl, 0x03); // DTR, RTS
 }
 
@@ -42,7 +46,9 @@ void write(const char *text, size_t length) {
   }
 }
 
-uint8_t lineStatus() { return readRegister(RegisterLineStatus); }
+uint8_t lineStatus() {
+  return readRegister(RegisterLineStatus);
+}
 
 uint8_t scratchRoundTrip(uint8_t value) {
   writeRegister(RegisterScratch, value);

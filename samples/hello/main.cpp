@@ -15,7 +15,9 @@ struct Results {
   uint64_t ticks;
 };
 
-const char *verdict(bool ok) { return ok ? "ok" : "FAIL"; }
+const char *verdict(bool ok) {
+  return ok ? "ok" : "FAIL";
+}
 
 // cli/sti and pushf/popf must agree on IF, and popf must restore it both ways.
 bool checkInterruptFlag() {
@@ -74,7 +76,9 @@ bool checkMsr() {
   return longMode && stable;
 }
 
-uint64_t readTestPage() { return *(volatile uint64_t *)testPageAddress(); }
+uint64_t readTestPage() {
+  return *(volatile uint64_t *)testPageAddress();
+}
 
 // After invlpg the test page must show the frame its entry now names.
 bool checkInvlpg() {

@@ -46,7 +46,8 @@ TEST(CommandLineTest, ValuesAreTruncatedToTheBuffer) {
 }
 
 TEST(CommandLineTest, NumbersWithSuffixesAndFallbacks) {
-  kernel::CommandLine line("a=100 b=5k c=2m d=12x e= f=18446744073709551615 g=18446744073709551616");
+  kernel::CommandLine line(
+      "a=100 b=5k c=2m d=12x e= f=18446744073709551615 g=18446744073709551616");
   EXPECT_EQ(line.number("a", 0), 100u);
   EXPECT_EQ(line.number("b", 0), 5000u);
   EXPECT_EQ(line.number("c", 0), 2000000u);

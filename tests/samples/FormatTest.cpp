@@ -21,7 +21,9 @@ template <typename... Arguments> std::string libc(const char *format, Arguments.
   return buffer;
 }
 
-TEST(FormatTest, PlainTextIsCopied) { EXPECT_EQ(ours("hello, world\n"), "hello, world\n"); }
+TEST(FormatTest, PlainTextIsCopied) {
+  EXPECT_EQ(ours("hello, world\n"), "hello, world\n");
+}
 
 TEST(FormatTest, DecimalMatchesLibc) {
   EXPECT_EQ(ours("%d %d %d", 0, -1, 2147483647), libc("%d %d %d", 0, -1, 2147483647));
@@ -54,7 +56,9 @@ TEST(FormatTest, StringsCharactersAndPercent) {
   EXPECT_EQ(ours("%s", (const char *)nothing), "(null)");
 }
 
-TEST(FormatTest, PointersAreHex) { EXPECT_EQ(ours("%p", (void *)0x1000), "0x1000"); }
+TEST(FormatTest, PointersAreHex) {
+  EXPECT_EQ(ours("%p", (void *)0x1000), "0x1000");
+}
 
 TEST(FormatTest, UnknownConversionIsCopiedVerbatim) {
   EXPECT_EQ(ours("a %q b"), "a %q b");

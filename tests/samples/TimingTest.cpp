@@ -10,9 +10,9 @@ using namespace kernel::timing;
 TEST(TimingTest, PitDivisorRoundsAndClamps) {
   EXPECT_EQ(pitDivisor(100), 11932u);
   EXPECT_EQ(pitDivisor(1000), 1193u);
-  EXPECT_EQ(pitDivisor(18), 0x10000u);  // below 18.2 Hz the counter saturates
+  EXPECT_EQ(pitDivisor(18), 0x10000u); // below 18.2 Hz the counter saturates
   EXPECT_EQ(pitDivisor(0), 0x10000u);
-  EXPECT_EQ(pitDivisor(2000000), 1u);   // faster than the input clock
+  EXPECT_EQ(pitDivisor(2000000), 1u); // faster than the input clock
 }
 
 TEST(TimingTest, TscFrequencyFromAPitWindow) {
@@ -56,8 +56,7 @@ TEST(TimingTest, MedianSortsInPlace) {
 
 TEST(TimingTest, CalibrationPrefersTrustedWindows) {
   // The second window started late (preempted): short, and its uncertainty shows it.
-  TscWindow windows[] = {{26000000, 1000}, {9000000, 17000000}, {26100000, 2000},
-                         {25900000, 500}};
+  TscWindow windows[] = {{26000000, 1000}, {9000000, 17000000}, {26100000, 2000}, {25900000, 500}};
   EXPECT_TRUE(isTrusted(windows[0]));
   EXPECT_FALSE(isTrusted(windows[1]));
   EXPECT_EQ(calibrationCycles(windows, 4), 26000000u); // the other two agree with it
@@ -65,7 +64,7 @@ TEST(TimingTest, CalibrationPrefersTrustedWindows) {
 
 TEST(TimingTest, CalibrationIgnoresWindowsThatLostTime) {
   // Seen under TCG on a loaded host: short windows with small uncertainty.
-  TscWindow windows[] = {{3775599, 1186}, {20332009, 1386}, {27903978, 10970008},
+  TscWindow windows[] = {{3775599, 1186},  {20332009, 1386}, {27903978, 10970008},
                          {22999857, 1186}, {21677374, 1072}, {22999973, 1374}};
   EXPECT_EQ(calibrationCycles(windows, 6), 22999973u);
 }
