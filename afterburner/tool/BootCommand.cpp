@@ -593,8 +593,9 @@ private:
     return false;
   }
 
+  // --quiet hides the console, but not what a --stats host reports after the guest.
   void echo(const std::string &line) {
-    if (!options_.quiet) {
+    if (!options_.quiet || (options_.stats && finished())) {
       std::fwrite(line.data(), 1, line.size(), stdout);
       std::fputc('\n', stdout);
       std::fflush(stdout);
