@@ -25,9 +25,12 @@ void ioDelay() {
 uint8_t masterMask = 0xff;
 uint8_t slaveMask = 0xff;
 
+// The cached masks and the PIC's registers change together, with interrupts off.
 void writeMasks() {
+  uint64_t flags = cpu::saveFlagsAndDisable();
   cpu::outByte(PicMasterData, masterMask);
   cpu::outByte(PicSlaveData, slaveMask);
+  cpu::writeFlags(flags);
 }
 
 } // namespace
