@@ -237,13 +237,15 @@ uint64_t RewritingStreamer::sectionSize(const llvm::MCSection *section) const {
 }
 
 void RewritingStreamer::finishObject() {
+  // Each section with sites is scanned once for an `.org` (see layoutConstrainedSections).
+  std::vector<const llvm::MCSection *> scanned;
   for (const SiteRecord &record : records) {
-    llvm::StringRef name = record.Section->getName();
-    if (std::find(constrained.begin(), constrained.end(), name) != constrained.end())
+    if (std::find(scanned.begin(), scanned.end(), record.Section) != scanned.end())
       continue;
+    scanned.push_back(record.Section);
     for (const llvm::MCFragment &fragment : *record.Section)
       if (fragment.getKind() == llvm::MCFragment::FT_Org) {
-        constrained.push_back(name.str());
+        constrained.push_back(record.Section->getName().str());
         break;
       }
   }
