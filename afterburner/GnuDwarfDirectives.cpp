@@ -31,7 +31,7 @@ bool GnuDwarfDirectives::parseFileOptions(std::optional<llvm::MD5::MD5Result> &c
     if (getParser().parseIdentifier(keyword))
       return TokError("unexpected token in '.file' directive");
     if (keyword == "md5") {
-      if (!getLexer().is(llvm::AsmToken::Integer))
+      if (!getLexer().is(llvm::AsmToken::Integer) && !getLexer().is(llvm::AsmToken::BigNum))
         return TokError("expected a 128-bit md5 value in '.file' directive");
       llvm::APInt value = getTok().getAPIntVal();
       if (value.getActiveBits() > 128)

@@ -206,9 +206,13 @@ TEST(Assembler, ClangWithoutIntegratedAssemblerFindsTheShim) {
   std::string source = directory + "/probe.c";
   test::run("printf 'void f(void){ __asm__ volatile(\"sti\"); }\\n' > " + source);
   test::RunResult result =
-      test::run("clang-19 -fno-integrated-as -B" + std::string(AFTERBURNER_SHIM_DIR) +
+      test::run("clang-19 -fno-integrated-as -g -B" + std::string(AFTERBURNER_SHIM_DIR) +
                 "/ -c -O2 -o " + directory + "/probe.o " + source);
   ASSERT_EQ(result.ExitCode, 0) << result.Output;
+  // clang's DWARF 5 output carries `.file 0 ... md5 0x...` (a 128-bit number).
+  EXPECT_EQ(test::run(std::string(AFTERBURNER_LLVM_DWARFDUMP) + " --verify " + directory +
+                      "/probe.o").ExitCode,
+            0);
   std::vector<test::Site> sites = test::readSites(directory + "/probe.o");
   ASSERT_EQ(sites.size(), 1u);
   EXPECT_EQ(sites[0].Record.op, OP(sti));
