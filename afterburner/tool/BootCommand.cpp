@@ -280,7 +280,9 @@ pid_t spawn(const std::vector<std::string> &argv, int &outputFd, int stdoutFd = 
   if (pid != 0) {
     if (stdoutFd < 0)
       close(pipeFds[1]);
-    outputFd = pipeFds[0];
+    if (pid < 0 && stdoutFd < 0)
+      close(pipeFds[0]);
+    outputFd = pid < 0 ? -1 : pipeFds[0];
     return pid;
   }
   int nullFd = open("/dev/null", O_RDONLY);
