@@ -67,12 +67,15 @@ trap cleanup EXIT
 
 events="kvm_exit kvm_pio kvm_cpuid kvm_msr kvm_mmio kvm_hypercall kvm_vcpu_wakeup kvm_userspace_exit"
 
-# qemu_for_guest: the QEMU the guests run in. With the virtio console, the wrapper that
-# gives the guest a mux chardev shared by COM1 and a virtconsole (in place of -serial stdio).
-qemu_for_guest=$qemu
+# console_arguments: COM1 on stdio and, with the virtio console, a virtconsole sharing its
+# chardev: the same devices `afterburner boot --platform kvm` gives a guest.
 if [ "$virtio" = 1 ]; then
-  qemu_for_guest=$root/scripts/qemu-virtio-console.sh
-  export AFTERBURNER_REAL_QEMU=$qemu
+  console_arguments=(-chardev stdio,id=console,mux=on -serial chardev:console
+    -device virtio-serial-pci -device virtconsole,chardev=console)
+  launcher_console=()
+else
+  console_arguments=(-serial stdio)
+  launcher_console=(--serial-only)
 fi
 
 # The launcher (afterburner boot --platform kvm --stats) when the build has it.
@@ -86,14 +89,14 @@ guest_command() {
   local name=$1 kernel=$2 append=$3
   if [ -n "$launcher" ] && [ "$name" != firmware ]; then
     command=("$launcher" boot --platform kvm --stats --quiet --timeout 300
-      --log "$work/$name.console" --qemu "$qemu_for_guest")
+      --log "$work/$name.console" --qemu "$qemu" "${launcher_console[@]}")
     [ -n "$append" ] && command+=(--append "$append")
     command+=("$kernel")
     return
   fi
-  command=(timeout 300 "$qemu_for_guest" -accel kvm -cpu host,-arch-capabilities -M pc
+  command=(timeout 300 "$qemu" -accel kvm -cpu host,-arch-capabilities -M pc
     ${firmware:+-bios "$firmware"} -m 128M -nodefaults -display none -no-reboot
-    -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel")
+    "${console_arguments[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$kernel")
   [ -n "$append" ] && command+=(-append "$append")
   return 0
 }

@@ -65,6 +65,7 @@ struct BootOptions {
   std::string xenImage = XenImageDefault;
   std::string vthreadHost;
   std::string qemu = "qemu-system-x86_64";
+  bool serialOnly = false;
 };
 
 // Why a boot cannot start: the exit code (usage error or skip) and the message.
@@ -191,6 +192,8 @@ void describeOptions(CLI::App &app, BootOptions &options) {
   app.add_option("--xen-image", options.xenImage, "the Xen hypervisor (.gz or plain ELF32)");
   app.add_option("--vthread-host", options.vthreadHost, "the afterburner-vthread binary");
   app.add_option("--qemu", options.qemu, "the QEMU binary");
+  app.add_flag("--serial-only", options.serialOnly,
+               "kvm: give the guest COM1 only, no virtio console beside it");
 }
 
 std::optional<Problem> checkKernel(const std::string &path) {
@@ -375,9 +378,25 @@ std::optional<std::string> preparedXenImage(const std::string &image, std::strin
 
 // ---------------------------------------------------------------- command lines
 
+// COM1 on stdio. Under KVM a virtio console shares the same chardev, so the KVM wedge can
+// send a whole console line with one notify instead of one exit per byte; a kernel without
+// a virtio driver simply never uses it.
+void addConsole(const BootOptions &options, std::vector<std::string> &command) {
+  if (options.platform != Platform::Kvm || options.serialOnly) {
+    command.insert(command.end(), {"-serial", "stdio"});
+    return;
+  }
+  command.insert(command.end(),
+                 {"-chardev", "stdio,id=console,mux=on", "-serial", "chardev:console", "-device",
+                  "virtio-serial-pci", "-device", "virtconsole,chardev=console"});
+}
+
 std::vector<std::string> qemuBase(const BootOptions &options, const std::string &memory) {
-  return {options.qemu, "-M",   "pc",         "-m",      memory, "-nodefaults",
-          "-display",   "none", "-no-reboot", "-serial", "stdio"};
+  std::vector<std::string> command = {options.qemu, "-M",   "pc",        "-m",
+                                      memory,       "-nodefaults", "-display", "none",
+                                      "-no-reboot"};
+  addConsole(options, command);
+  return command;
 }
 
 void addDebugExit(std::vector<std::string> &command) {
