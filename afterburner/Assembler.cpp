@@ -118,9 +118,10 @@ std::unique_ptr<llvm::MemoryBuffer> readInputs(const std::vector<std::string> &i
                    buffer.getError().message().c_str());
       return nullptr;
     }
+    if (names.size() == 1 && name != "-")
+      return std::move(*buffer); // mapped, not copied: inputs can be many megabytes
     if (names.size() == 1)
-      return llvm::MemoryBuffer::getMemBufferCopy((*buffer)->getBuffer(),
-                                                  name == "-" ? standardInputName : name);
+      return llvm::MemoryBuffer::getMemBufferCopy((*buffer)->getBuffer(), standardInputName);
     singleName = name == "-" ? standardInputName : name;
     joined += "# 1 \"" + singleName + "\"\n";
     joined += (*buffer)->getBuffer().str();
