@@ -160,7 +160,6 @@ private:
       }
       report.Sites.push_back(row);
     }
-    (void)fileOffset;
   }
 
   std::vector<std::string> &errors;
