@@ -69,7 +69,7 @@ if [ -z "$linux_source" ] && [ -f "$linux_tarball" ]; then
   linux_source=$work/linux-source-6.1
 fi
 if [ -n "$linux_source" ]; then
-  make -s -C "$linux_source" ARCH=x86_64 O="$work/k-input" tinyconfig >/dev/null
+  make -s -C "$linux_source" ARCH=x86_64 O="$work/k-input" tinyconfig >/dev/null 2>&1
   (cd "$work/k-input" && make -s ARCH=x86_64 KCFLAGS="-g -O3 -funroll-loops" kernel/events/core.s \
     >/dev/null 2>&1)
   cp "$work/k-input/kernel/events/core.s" "$work/big.s"
@@ -123,10 +123,10 @@ if [ "$kernel" = 1 ]; then
   cp "$ours" "$work/as-copy"; mkdir -p "$work/shim"; mv "$work/as-copy" "$work/shim/as"
   cpu() { # dir [make args] -> user+sys seconds of a clean bzImage build
     local dir=$1; shift
-    make -s -C "$linux_source" ARCH=x86_64 O="$dir" "$@" tinyconfig >/dev/null
+    make -s -C "$linux_source" ARCH=x86_64 O="$dir" "$@" tinyconfig >/dev/null 2>&1
     "$linux_source/scripts/config" --file "$dir/.config" -e 64BIT -e PRINTK -e TTY \
       -e SERIAL_8250 -e SERIAL_8250_CONSOLE -e BLK_DEV_INITRD -e BINFMT_ELF
-    (cd "$dir" && make -s ARCH=x86_64 "$@" olddefconfig >/dev/null &&
+    (cd "$dir" && make -s ARCH=x86_64 "$@" olddefconfig >/dev/null 2>&1 &&
       /usr/bin/time -f "%U %S" -o "$dir.time" make -s ARCH=x86_64 -j"$jobs" "$@" bzImage >/dev/null 2>&1)
     awk '{print $1 + $2}' "$dir.time"
   }
