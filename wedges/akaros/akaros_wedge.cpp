@@ -26,6 +26,7 @@
 #include "platform.h"
 
 #include <afterburner/common/entry.h>
+#include <afterburner/common/interrupts_off.h>
 #include <afterburner/common/wedge_table.h>
 #include <afterburner/loader.h>
 #include <afterburner/wedge_abi.h>
@@ -33,8 +34,9 @@
 namespace afterburner::akaros {
 namespace {
 
+using common::InterruptsOff;
+
 constexpr int Priority = 20;
-constexpr uint64_t FlagInterrupt = 1u << 9;
 constexpr uint64_t FlagDirection = 1u << 10;
 
 struct CpuidResult {
@@ -83,19 +85,6 @@ Console console;
 DeviceRouter devices;
 bool vthreadTable = false; // the block's AKAROS_VTHREAD_FLAG_VTHREAD_TABLE
 Platform devicePlatform;   // platform, with SHUTDOWN mapped for the vthread table
-
-// Handlers touch the device state; the kernel's interrupt handlers (an EOI) do too.
-class InterruptsOff {
-public:
-  InterruptsOff() { asm volatile("pushfq; popq %0; cli" : "=r"(saved_)::"memory"); }
-  ~InterruptsOff() {
-    if (saved_ & FlagInterrupt)
-      asm volatile("sti" ::: "memory");
-  }
-
-private:
-  uint64_t saved_;
-};
 
 bool isAkaros() {
   if (!(cpuid(1).ecx & (1u << 31)))

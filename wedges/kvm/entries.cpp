@@ -7,28 +7,15 @@
 #include "register_write.h"
 #include "wedge_state.h"
 
+#include <afterburner/common/interrupts_off.h>
 #include <afterburner/site_abi.h>
 
 namespace afterburner::kvm {
 namespace {
 
-constexpr uint64_t FlagInterrupt = 1u << 9;
+using common::InterruptsOff;
+
 constexpr uint64_t FlagDirection = 1u << 10;
-
-// The wedge's device state is not reentrant: a handler runs with interrupts off,
-// so an interrupt handler's own port I/O (an EOI) never lands in the middle of it.
-// pushf/cli/popf here are native instructions (the wedge has no sites).
-class InterruptsOff {
-public:
-  InterruptsOff() { asm volatile("pushfq; popq %0; cli" : "=r"(Saved)::"memory"); }
-  ~InterruptsOff() {
-    if (Saved & FlagInterrupt)
-      asm volatile("sti" ::: "memory");
-  }
-
-private:
-  uint64_t Saved;
-};
 
 unsigned accessWidth(const afterburner_site &site) {
   return site.operand_width == 2 || site.operand_width == 4 ? site.operand_width : 1;
