@@ -11,6 +11,7 @@
 // QEMU, with status 0, so status alone proves nothing). Exit 1: the guest failed; 2: bad
 // usage or input; 77: a prerequisite is missing (CTest's SKIP_RETURN_CODE).
 #include "Commands.h"
+#include "KvmTrace.h"
 
 #include <CLI/CLI.hpp>
 
@@ -21,6 +22,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
@@ -187,7 +189,8 @@ void describeOptions(CLI::App &app, BootOptions &options) {
       ->check(CLI::Range(1u, 86400u));
   app.add_option("--log", options.logPath, "also write the whole console output here");
   app.add_flag("--stats", options.stats,
-               "kvm: report VM exits by reason (QMP query-stats); vthread: the host's stats");
+               "kvm: report VM exits by reason (KVM tracepoints, as root) and KVM's counters (QMP "
+               "query-stats); vthread: the host's stats");
   app.add_flag("--quiet", options.quiet, "do not echo the console, print the verdict only");
   app.add_option("--xen-image", options.xenImage, "the Xen hypervisor (.gz or plain ELF32)");
   app.add_option("--vthread-host", options.vthreadHost, "the afterburner-vthread binary");
@@ -540,6 +543,83 @@ std::map<std::string, unsigned long long> settledKvmStats(const std::string &soc
   return previous;
 }
 
+// ---------------------------------------------------------------- exits by reason
+
+void printStatLine(int indent, const std::string &name, uint64_t value) {
+  std::fprintf(stderr, "afterburner boot: stats: %*s%-*s %8llu\n", indent, "", 28 - indent,
+               name.c_str(), (unsigned long long)value);
+}
+
+// One line per category ("pio", "cpuid", ...) with its subtotal, then its details.
+void printReasons(const std::map<std::string, uint64_t> &reasons) {
+  std::map<std::string, std::map<std::string, uint64_t>> categories;
+  for (const auto &[key, value] : reasons) {
+    size_t space = key.find(' ');
+    std::string detail = space == std::string::npos ? "" : key.substr(space + 1);
+    categories[key.substr(0, space)][detail] += value;
+  }
+  for (const auto &[category, details] : categories) {
+    uint64_t subtotal = 0;
+    for (const auto &[detail, value] : details)
+      subtotal += value;
+    printStatLine(2, category, subtotal);
+    for (const auto &[detail, value] : details)
+      if (!detail.empty())
+        printStatLine(4, detail, value);
+  }
+}
+
+// Exits by reason from the tracing session, or why there are none.
+std::optional<uint64_t> printTracedExits(KvmTraceSession *session, const std::string &whyNot) {
+  if (!session) {
+    std::fprintf(stderr,
+                 "afterburner boot: stats: exits by reason unavailable: %s; QMP totals only\n",
+                 whyNot.c_str());
+    return std::nullopt;
+  }
+  KvmExitTally tally;
+  uint64_t lost = 0;
+  std::string error;
+  if (!session->finish(tally, lost, error)) {
+    std::fprintf(stderr, "afterburner boot: stats: exits by reason unavailable: %s\n",
+                 error.c_str());
+    return std::nullopt;
+  }
+  std::fprintf(stderr,
+               "afterburner boot: stats: exits by reason (KVM tracepoints, this QEMU only, "
+               "%s): total %llu, %llu of them handed to QEMU\n",
+               tally.sawHardwareExits() ? "kvm_exit" : "handler events, no kvm_exit here",
+               (unsigned long long)tally.total(), (unsigned long long)tally.userspaceTotal());
+  if (lost != 0)
+    std::fprintf(stderr,
+                 "afterburner boot: stats: warning: the trace lost %llu events (ring "
+                 "buffer overrun): counts are low\n",
+                 (unsigned long long)lost);
+  printReasons(tally.reasons());
+  for (const auto &[reason, value] : tally.userspaceExits())
+    printStatLine(2, "to QEMU " + reason, value);
+  return tally.total();
+}
+
+// kvm_pvm (a software KVM) runs the guest in batches of emulated instructions and counts
+// the end of each batch in `exits` although no intercept happened: say how many.
+void printEmulationBatches(const std::map<std::string, unsigned long long> &stats,
+                           std::optional<uint64_t> traced) {
+  std::ifstream parameter("/sys/module/kvm_pvm/parameters/pvm_emul_batch");
+  unsigned long long batch = 0;
+  auto emulated = stats.find("insn_emulation");
+  auto exits = stats.find("exits");
+  if (!(parameter >> batch) || batch == 0 || emulated == stats.end() || exits == stats.end())
+    return;
+  std::fprintf(stderr,
+               "afterburner boot: stats: kvm_pvm: insn_emulation/pvm_emul_batch = %llu/%llu = "
+               "%llu emulation batches (counted in exits, no intercept)",
+               emulated->second, batch, emulated->second / batch);
+  if (traced)
+    std::fprintf(stderr, "; exits - traced = %lld", (long long)exits->second - (long long)*traced);
+  std::fputc('\n', stderr);
+}
+
 void printStats(const std::map<std::string, unsigned long long> &stats) {
   if (stats.empty()) {
     std::fprintf(stderr, "afterburner boot: stats: QMP query-stats returned nothing (needs "
@@ -830,13 +910,21 @@ int runBootWith(BootOptions &options) {
     std::fprintf(stderr, "afterburner boot: --stats: exit counts exist only for kvm (QMP "
                          "query-stats) and vthread (the host's counters)\n");
   std::optional<std::vector<std::string>> command = buildCommand(options, qmpSocket);
+  // Started before QEMU is forked: the instance follows the children of this process.
+  std::unique_ptr<KvmTraceSession> trace;
+  std::string traceWhyNot;
+  if (command && !qmpSocket.empty())
+    trace = KvmTraceSession::start(traceWhyNot);
   RunOutcome outcome;
   bool ran = command && runGuest(options, *command, qmpSocket, outcome);
   removeTemporary(temporaryDirectory, qmpSocket);
   if (!ran)
     return ExitFailure;
-  if (!qmpSocket.empty())
+  if (!qmpSocket.empty()) {
+    std::optional<uint64_t> traced = printTracedExits(trace.get(), traceWhyNot);
     printStats(outcome.stats);
+    printEmulationBatches(outcome.stats, traced);
+  }
   return reportVerdict(options, outcome);
 }
 
