@@ -2,6 +2,7 @@
 #include "afterburner/GnuDwarfDirectives.h"
 
 #include "afterburner/RewritingStreamer.h"
+#include "afterburner/StatementText.h"
 
 #include "llvm/ADT/APInt.h"
 #include "llvm/MC/MCContext.h"
@@ -212,17 +213,85 @@ bool GnuDwarfDirectives::parseLocOption(unsigned &flags, unsigned &isa, int64_t 
   return false;
 }
 
+// The operands of a `.loc` as GCC writes them, read from the text (see StatementText.h):
+// line, column, then is_stmt 0/1, discriminator N, the flag words and one view. Returns
+// false, having changed nothing, for anything else, which the token parser then reads.
+bool GnuDwarfDirectives::readPlainLoc(llvm::StringRef text, PlainLoc &loc) {
+  PlainText cursor(text);
+  llvm::MCContext &context = getContext();
+  loc.Flags = context.getCurrentDwarfLoc().getFlags() & DWARF2_FLAG_IS_STMT;
+  if (std::optional<uint32_t> line = cursor.decimal()) {
+    loc.Line = *line;
+    if (std::optional<uint32_t> column = cursor.decimal())
+      loc.Column = *column;
+  }
+  while (!cursor.atEnd()) {
+    std::optional<llvm::StringRef> option = cursor.word();
+    if (!option)
+      return false;
+    std::optional<uint32_t> value;
+    if (*option == "basic_block") {
+      loc.Flags |= DWARF2_FLAG_BASIC_BLOCK;
+    } else if (*option == "prologue_end") {
+      loc.Flags |= DWARF2_FLAG_PROLOGUE_END;
+    } else if (*option == "epilogue_begin") {
+      loc.Flags |= DWARF2_FLAG_EPILOGUE_BEGIN;
+    } else if (*option == "is_stmt" && (value = cursor.decimal()) && *value <= 1) {
+      loc.Flags = *value ? loc.Flags | DWARF2_FLAG_IS_STMT : loc.Flags & ~DWARF2_FLAG_IS_STMT;
+    } else if (*option == "discriminator" && (value = cursor.decimal())) {
+      loc.Discriminator = *value;
+    } else if (*option == "view" && loc.View == PlainLoc::ViewKind::None) {
+      if (cursor.consume("-0")) {
+        loc.View = PlainLoc::ViewKind::Reset;
+      } else if ((value = cursor.decimal())) {
+        loc.View = *value == 0 ? PlainLoc::ViewKind::Reset : PlainLoc::ViewKind::Number;
+      } else if (std::optional<llvm::StringRef> name = cursor.word()) {
+        // A symbol already defined is an error the token parser reports.
+        loc.ViewSymbol = context.getOrCreateSymbol(*name);
+        if (loc.ViewSymbol->isDefined() || loc.ViewSymbol->isVariable())
+          return false;
+        loc.View = PlainLoc::ViewKind::Symbol;
+      } else {
+        return false;
+      }
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Does what the token parser does for the same operands, in the same order.
+bool GnuDwarfDirectives::emitPlainLoc(unsigned file, const PlainLoc &loc) {
+  if (skipPlainRestOfStatement(getParser()))
+    return true;
+  if (loc.View == PlainLoc::ViewKind::Reset || loc.View == PlainLoc::ViewKind::Number)
+    nextView(loc.View == PlainLoc::ViewKind::Reset);
+  if (loc.View == PlainLoc::ViewKind::Symbol) {
+    unsigned view = nextView(false);
+    getStreamer().emitAssignment(loc.ViewSymbol, llvm::MCConstantExpr::create(view, getContext()));
+  }
+  getStreamer().emitDwarfLocDirective(file, loc.Line, loc.Column, loc.Flags, /*Isa=*/0,
+                                      loc.Discriminator, llvm::StringRef());
+  return false;
+}
+
 bool GnuDwarfDirectives::parseLoc(llvm::StringRef, llvm::SMLoc) {
   llvm::MCContext &context = getContext();
   llvm::SMLoc location = getTok().getLoc();
   if (!getLexer().is(llvm::AsmToken::Integer))
     return TokError("expected a file number in '.loc' directive");
   int64_t file = getTok().getIntVal();
-  Lex();
   if (file < 1 && context.getDwarfVersion() < 5)
     return Error(location, "file number less than one in '.loc' directive");
   if (!context.isValidDwarfFileNumber(static_cast<unsigned>(file)))
     return Error(location, "unassigned file number " + llvm::Twine(file) + " in '.loc' directive");
+  // Read before the next token is lexed: the lexer's position is still the file number's end.
+  std::optional<llvm::StringRef> rest = plainRestOfStatement(getTok());
+  PlainLoc plain;
+  if (rest && readPlainLoc(*rest, plain))
+    return emitPlainLoc(static_cast<unsigned>(file), plain);
+  Lex();
   int64_t line = 0, column = 0;
   if (getLexer().is(llvm::AsmToken::Integer)) {
     line = getTok().getIntVal();

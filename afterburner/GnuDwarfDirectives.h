@@ -19,7 +19,8 @@
 
 namespace llvm {
 class MCSection;
-}
+class MCSymbol;
+} // namespace llvm
 
 namespace afterburner {
 
@@ -37,6 +38,14 @@ private:
                         std::optional<llvm::StringRef> &source);
   bool parseLocOption(unsigned &flags, unsigned &isa, int64_t &discriminator);
   bool parseView();
+  struct PlainLoc {
+    enum class ViewKind { None, Reset, Number, Symbol };
+    unsigned Line = 0, Column = 0, Flags = 0, Discriminator = 0;
+    ViewKind View = ViewKind::None;
+    llvm::MCSymbol *ViewSymbol = nullptr;
+  };
+  bool readPlainLoc(llvm::StringRef text, PlainLoc &loc);
+  bool emitPlainLoc(unsigned file, const PlainLoc &loc);
   unsigned nextView(bool reset);
   bool enterFileBesideRoot(unsigned number, llvm::StringRef directory, llvm::StringRef name,
                            std::optional<llvm::MD5::MD5Result> checksum,
