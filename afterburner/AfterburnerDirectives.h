@@ -11,20 +11,34 @@
 
 namespace afterburner {
 
+class GnuDwarfDirectives;
 class RewritingStreamer;
 
 class AfterburnerDirectives : public llvm::MCAsmParserExtension {
 public:
+  enum class DataKind { Byte, Value, Long, Quad, Uleb128, Sleb128 };
+
   explicit AfterburnerDirectives(RewritingStreamer &streamer) : streamer(streamer) {}
   void Initialize(llvm::MCAsmParser &parser) override;
+  // `.loc` statements met while running over plain statements go to these.
+  void setLineDirectives(GnuDwarfDirectives *directives) { lineDirectives = directives; }
+  // After a plain statement ending at `newline` was emitted from the text: emits the plain
+  // statements that follow it and resumes the lexer after them (see StatementText.h).
+  bool finishPlainStatements(const char *newline);
 
 private:
   bool parseSwitch(llvm::StringRef directive, llvm::SMLoc location);
   bool parseByte(llvm::StringRef directive, llvm::SMLoc location);
   bool parseValue(llvm::StringRef directive, llvm::SMLoc location);
   bool parseLeb128(llvm::StringRef directive, llvm::SMLoc location);
-  std::optional<int64_t> plainInteger();
+  static std::optional<DataKind> dataKind(llvm::StringRef directive);
+  bool tryPlainStatement(DataKind kind, bool &failed);
+  bool emitPlainData(DataKind kind, llvm::StringRef operands);
+  const char *runPlainStatements(const char *newline);
+  const llvm::MCExpr *plainOperand(llvm::StringRef text);
+  const llvm::MCExpr *symbolReference(llvm::StringRef name, llvm::SMLoc location);
   RewritingStreamer &streamer;
+  GnuDwarfDirectives *lineDirectives = nullptr;
 };
 
 } // namespace afterburner

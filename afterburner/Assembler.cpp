@@ -365,6 +365,8 @@ Outcome Assembler::parse() {
   dwarfDirectives.Initialize(*parser);
   AfterburnerDirectives siteDirectives(*streamer);
   siteDirectives.Initialize(*parser);
+  siteDirectives.setLineDirectives(&dwarfDirectives);
+  dwarfDirectives.setPlainStatements(&siteDirectives);
   for (const SymbolDefinition &definition : invocation.Definitions)
     context->setSymbolValue(*streamer, definition.Name, static_cast<uint64_t>(definition.Value));
   // The notes are written after the last statement and before the object is finished

@@ -1,6 +1,7 @@
 // GnuDwarfDirectives.cpp: `.file` and `.loc` with GNU as semantics.
 #include "afterburner/GnuDwarfDirectives.h"
 
+#include "afterburner/AfterburnerDirectives.h"
 #include "afterburner/RewritingStreamer.h"
 #include "afterburner/StatementText.h"
 
@@ -261,19 +262,27 @@ bool GnuDwarfDirectives::readPlainLoc(llvm::StringRef text, PlainLoc &loc) {
   return true;
 }
 
-// Does what the token parser does for the same operands, in the same order.
-bool GnuDwarfDirectives::emitPlainLoc(unsigned file, const PlainLoc &loc) {
-  if (skipPlainRestOfStatement(getParser()))
-    return true;
+// A `.loc` whose operands are plain text (see StatementText.h), emitted as the token
+// parser below would emit it. Returns false, having emitted nothing, for anything else.
+bool GnuDwarfDirectives::emitPlainLoc(llvm::StringRef operands) {
+  PlainText cursor(operands);
+  std::optional<uint32_t> file = cursor.decimal();
+  llvm::MCContext &context = getContext();
+  if (!file || (*file < 1 && context.getDwarfVersion() < 5) ||
+      !context.isValidDwarfFileNumber(*file))
+    return false;
+  PlainLoc loc;
+  if (!readPlainLoc(cursor.remaining(), loc))
+    return false;
   if (loc.View == PlainLoc::ViewKind::Reset || loc.View == PlainLoc::ViewKind::Number)
     nextView(loc.View == PlainLoc::ViewKind::Reset);
   if (loc.View == PlainLoc::ViewKind::Symbol) {
     unsigned view = nextView(false);
-    getStreamer().emitAssignment(loc.ViewSymbol, llvm::MCConstantExpr::create(view, getContext()));
+    getStreamer().emitAssignment(loc.ViewSymbol, llvm::MCConstantExpr::create(view, context));
   }
-  getStreamer().emitDwarfLocDirective(file, loc.Line, loc.Column, loc.Flags, /*Isa=*/0,
+  getStreamer().emitDwarfLocDirective(*file, loc.Line, loc.Column, loc.Flags, /*Isa=*/0,
                                       loc.Discriminator, llvm::StringRef());
-  return false;
+  return true;
 }
 
 bool GnuDwarfDirectives::parseLoc(llvm::StringRef, llvm::SMLoc) {
@@ -286,11 +295,10 @@ bool GnuDwarfDirectives::parseLoc(llvm::StringRef, llvm::SMLoc) {
     return Error(location, "file number less than one in '.loc' directive");
   if (!context.isValidDwarfFileNumber(static_cast<unsigned>(file)))
     return Error(location, "unassigned file number " + llvm::Twine(file) + " in '.loc' directive");
-  // Read before the next token is lexed: the lexer's position is still the file number's end.
-  std::optional<llvm::StringRef> rest = plainRestOfStatement(getTok());
-  PlainLoc plain;
-  if (rest && readPlainLoc(*rest, plain))
-    return emitPlainLoc(static_cast<unsigned>(file), plain);
+  // Read before the next token is lexed (LLVM's lexer allocates for every integer).
+  std::optional<llvm::StringRef> plain = plainLine(getTok().getLoc().getPointer());
+  if (plain && plainStatements && emitPlainLoc(*plain))
+    return plainStatements->finishPlainStatements(plain->end());
   Lex();
   int64_t line = 0, column = 0;
   if (getLexer().is(llvm::AsmToken::Integer)) {

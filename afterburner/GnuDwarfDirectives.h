@@ -24,12 +24,17 @@ class MCSymbol;
 
 namespace afterburner {
 
+class AfterburnerDirectives;
 class RewritingStreamer;
 
 class GnuDwarfDirectives : public llvm::MCAsmParserExtension {
 public:
   explicit GnuDwarfDirectives(RewritingStreamer &streamer) : streamer(streamer) {}
   void Initialize(llvm::MCAsmParser &parser) override;
+  // Where a `.loc` read from plain text hands over (see AfterburnerDirectives).
+  void setPlainStatements(AfterburnerDirectives *directives) { plainStatements = directives; }
+  // A `.loc` with these operand texts, emitted when they are plain; else false.
+  bool emitPlainLoc(llvm::StringRef operands);
 
 private:
   bool parseFile(llvm::StringRef directive, llvm::SMLoc location);
@@ -45,7 +50,6 @@ private:
     llvm::MCSymbol *ViewSymbol = nullptr;
   };
   bool readPlainLoc(llvm::StringRef text, PlainLoc &loc);
-  bool emitPlainLoc(unsigned file, const PlainLoc &loc);
   unsigned nextView(bool reset);
   bool enterFileBesideRoot(unsigned number, llvm::StringRef directory, llvm::StringRef name,
                            std::optional<llvm::MD5::MD5Result> checksum,
@@ -57,6 +61,7 @@ private:
     bool Seen = false;
   };
   RewritingStreamer &streamer;
+  AfterburnerDirectives *plainStatements = nullptr;
   std::unordered_map<const llvm::MCSection *, ViewState> views;
   std::deque<std::string> strings; // storage for strings the line table refers to
 };

@@ -16,33 +16,18 @@
 
 namespace afterburner {
 
-// The source text from the end of the current token up to (not including) the newline
-// that ends the statement, when every character in it is one the fast paths understand.
-// The lexer's position is the end of the current token (peeking does not move it), so
-// this text is exactly what the lexer would read next.
-inline std::optional<llvm::StringRef> plainRestOfStatement(const llvm::AsmToken &token) {
-  const char *begin = token.getString().end();
-  for (const char *at = begin;; ++at) {
+// The text of a line from `start` up to (not including) its newline, when every character
+// in it is one the fast paths understand.
+inline std::optional<llvm::StringRef> plainLine(const char *start) {
+  for (const char *at = start;; ++at) {
     char c = *at; // source buffers are NUL-terminated
     if (c == '\n')
-      return llvm::StringRef(begin, static_cast<size_t>(at - begin));
+      return llvm::StringRef(start, static_cast<size_t>(at - start));
     bool plain = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                  c == '_' || c == '.' || c == ' ' || c == '\t' || c == ',' || c == '-';
     if (!plain)
       return std::nullopt;
   }
-}
-
-// Consumes the rest of the statement read by plainRestOfStatement and its end, as the
-// parser would have after parsing the operands.
-inline bool skipPlainRestOfStatement(llvm::MCAsmParser &parser) {
-  parser.getLexer().LexUntilEndOfStatement();
-  parser.Lex(); // the newline: EndOfStatement
-  return parser.parseEOL();
-}
-
-inline bool isBlank(llvm::StringRef text) {
-  return text.find_first_not_of(" \t") == llvm::StringRef::npos;
 }
 
 // A cursor over plain statement text.
@@ -88,6 +73,48 @@ public:
     return result;
   }
 
+  // A binary operator character, with or without blanks around it.
+  bool consumeOperator(char op) {
+    skipBlanks();
+    if (text.empty() || text[0] != op)
+      return false;
+    text = text.drop_front(1);
+    return true;
+  }
+
+  // An integer literal as the lexer reads it, for the forms whose value is plain: 0,
+  // [1-9][0-9]* (at most 18 digits) and 0x/0X with at most 15 hex digits. Octal, binary,
+  // character literals and `1f`-style label references are left to the lexer.
+  std::optional<int64_t> integer() {
+    skipBlanks();
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+      size_t length = 2;
+      int64_t value = 0;
+      for (; length < text.size() && length < 17 && hexDigit(text[length]) >= 0; ++length)
+        value = value * 16 + hexDigit(text[length]);
+      if (length == 2 || !endsToken(length))
+        return std::nullopt;
+      text = text.drop_front(length);
+      return value;
+    }
+    size_t length = 0;
+    while (length < text.size() && text[length] >= '0' && text[length] <= '9')
+      ++length;
+    if (length == 0 || length > 18 || (length > 1 && text[0] == '0') || !endsToken(length))
+      return std::nullopt;
+    int64_t value = 0;
+    for (size_t at = 0; at < length; ++at)
+      value = value * 10 + (text[at] - '0');
+    text = text.drop_front(length);
+    return value;
+  }
+
+  // The text not read yet, blanks skipped.
+  llvm::StringRef remaining() {
+    skipBlanks();
+    return text;
+  }
+
   bool consume(llvm::StringRef literal) {
     skipBlanks();
     if (!text.starts_with(literal) || !endsToken(literal.size()))
@@ -97,6 +124,15 @@ public:
   }
 
 private:
+  static int hexDigit(char c) {
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+      return c - 'A' + 10;
+    return -1;
+  }
   void skipBlanks() { text = text.ltrim(" \t"); }
   bool endsToken(size_t length) const {
     return length == text.size() || text[length] == ' ' || text[length] == '\t' ||
