@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,6 +122,36 @@ uint64_t lostEventsOf(const std::string &instance) {
   return lost;
 }
 
+// The instance of the live session, removed by a terminating signal (Ctrl-C during a
+// long boot) so that no instance and its ring buffers stay behind in the kernel.
+char liveInstance[512];
+volatile sig_atomic_t instanceLive = 0;
+const int TerminatingSignals[] = {SIGINT, SIGTERM, SIGHUP};
+struct sigaction previousActions[3];
+
+void removeInstanceAndDie(int signalNumber) {
+  if (instanceLive)
+    rmdir(liveInstance); // async-signal-safe; the handler was reset to the default
+  raise(signalNumber);
+}
+
+void watchTerminatingSignals(const std::string &instance) {
+  std::snprintf(liveInstance, sizeof liveInstance, "%s", instance.c_str());
+  instanceLive = 1;
+  struct sigaction action {};
+  action.sa_handler = removeInstanceAndDie;
+  action.sa_flags = SA_RESETHAND;
+  sigemptyset(&action.sa_mask);
+  for (size_t index = 0; index < 3; ++index)
+    sigaction(TerminatingSignals[index], &action, &previousActions[index]);
+}
+
+void unwatchTerminatingSignals() {
+  for (size_t index = 0; index < 3; ++index)
+    sigaction(TerminatingSignals[index], &previousActions[index], nullptr);
+  instanceLive = 0;
+}
+
 } // namespace
 
 const char *portDevice(unsigned port) {
@@ -229,6 +260,7 @@ std::unique_ptr<KvmTraceSession> KvmTraceSession::start(std::string &whyNot) {
              (errno == EACCES || errno == EPERM ? " (root needed)" : "");
     return nullptr;
   }
+  watchTerminatingSignals(instance);
   std::unique_ptr<KvmTraceSession> session(new KvmTraceSession(instance));
   // The launcher itself emits no KVM event; event-fork adds the QEMU it forks next and
   // QEMU's threads, so other guests on the machine are not counted.
@@ -250,6 +282,7 @@ std::unique_ptr<KvmTraceSession> KvmTraceSession::start(std::string &whyNot) {
 KvmTraceSession::~KvmTraceSession() {
   writeFile(instance_ + "/tracing_on", "0");
   rmdir(instance_.c_str());
+  unwatchTerminatingSignals();
 }
 
 bool KvmTraceSession::finish(KvmExitTally &tally, uint64_t &lostEvents, std::string &error) {
