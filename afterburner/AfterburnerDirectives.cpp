@@ -1,4 +1,5 @@
-// AfterburnerDirectives.cpp: the region switches.
+// AfterburnerDirectives.cpp: the region switches, `.byte` instructions and the data
+// directives of debug information (with the plain-statement path of StatementText.h).
 #include "afterburner/AfterburnerDirectives.h"
 
 #include "afterburner/GnuDwarfDirectives.h"

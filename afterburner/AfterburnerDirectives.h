@@ -1,7 +1,8 @@
 // AfterburnerDirectives.h: `.afterburner_off` / `.afterburner_on` keep a region native
 // (code that runs before the loader or is the loader itself, real-mode code). It also
 // reads `.byte` itself, so that instructions written as bytes become sites too, and reads
-// the data directives of debug information with a fast path for lone constants.
+// the data directives of debug information (`.value`, `.long`, `.quad`, `.uleb128`,
+// `.sleb128`) with the plain-statement path of StatementText.h.
 #pragma once
 
 #include "llvm/MC/MCParser/MCAsmParserExtension.h"
