@@ -11,6 +11,7 @@
 #include "llvm/MC/MCParser/MCAsmLexer.h"
 #include "llvm/MC/MCParser/MCAsmParser.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -19,15 +20,21 @@ namespace afterburner {
 // The text of a line from `start` up to (not including) its newline, when every character
 // in it is one the fast paths understand.
 inline std::optional<llvm::StringRef> plainLine(const char *start) {
-  for (const char *at = start;; ++at) {
-    char c = *at; // source buffers are NUL-terminated
-    if (c == '\n')
-      return llvm::StringRef(start, static_cast<size_t>(at - start));
-    bool plain = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+  // 1: a plain character, 2: the newline; everything else (NUL included) ends the scan.
+  static const auto classes = [] {
+    std::array<uint8_t, 256> table{};
+    for (int c = 0; c < 256; ++c)
+      table[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                  c == '_' || c == '.' || c == ' ' || c == '\t' || c == ',' || c == '-';
-    if (!plain)
-      return std::nullopt;
-  }
+    table['\n'] = 2;
+    return table;
+  }();
+  const char *at = start; // source buffers are NUL-terminated
+  while (classes[static_cast<unsigned char>(*at)] == 1)
+    ++at;
+  if (*at != '\n')
+    return std::nullopt;
+  return llvm::StringRef(start, static_cast<size_t>(at - start));
 }
 
 // A cursor over plain statement text.
@@ -133,7 +140,12 @@ private:
       return c - 'A' + 10;
     return -1;
   }
-  void skipBlanks() { text = text.ltrim(" \t"); }
+  void skipBlanks() {
+    size_t blanks = 0;
+    while (blanks < text.size() && (text[blanks] == ' ' || text[blanks] == '\t'))
+      ++blanks;
+    text = text.drop_front(blanks);
+  }
   bool endsToken(size_t length) const {
     return length == text.size() || text[length] == ' ' || text[length] == '\t' ||
            text[length] == ',';
