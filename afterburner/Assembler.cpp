@@ -149,9 +149,12 @@ bool hasOwnLineInformation(llvm::StringRef text) {
 
 std::string tripleFor(AssemblerMode mode) {
   switch (mode) {
-  case AssemblerMode::Bits32: return "i386-pc-linux-gnu";
-  case AssemblerMode::X32: return "x86_64-pc-linux-gnux32";
-  case AssemblerMode::Bits64: break;
+  case AssemblerMode::Bits32:
+    return "i386-pc-linux-gnu";
+  case AssemblerMode::X32:
+    return "x86_64-pc-linux-gnux32";
+  case AssemblerMode::Bits64:
+    break;
   }
   return "x86_64-pc-linux-gnu";
 }
@@ -204,8 +207,8 @@ bool writeOutput(const std::string &path, llvm::StringRef bytes) {
   }
   mode_t mask = ::umask(0);
   ::umask(mask);
-  bool ok = ::fchmod(descriptor, 0666 & ~mask) == 0 &&
-            writeAll(descriptor, bytes.data(), bytes.size());
+  bool ok =
+      ::fchmod(descriptor, 0666 & ~mask) == 0 && writeAll(descriptor, bytes.data(), bytes.size());
   ok = ::close(descriptor) == 0 && ok;
   if (ok && ::rename(temporary.c_str(), path.c_str()) == 0)
     return true;
@@ -310,13 +313,12 @@ bool Assembler::createTarget() {
 }
 
 bool Assembler::createContext() {
-  context = std::make_unique<llvm::MCContext>(llvm::Triple(triple), asmInfo.get(),
-                                              registerInfo.get(), subtarget.get(),
-                                              &sourceManager, &options);
-  context->setDiagnosticHandler([this](const llvm::SMDiagnostic &diagnostic, bool,
-                                       const llvm::SourceMgr &, std::vector<const llvm::MDNode *> &) {
-    printer.print(diagnostic);
-  });
+  context =
+      std::make_unique<llvm::MCContext>(llvm::Triple(triple), asmInfo.get(), registerInfo.get(),
+                                        subtarget.get(), &sourceManager, &options);
+  context->setDiagnosticHandler(
+      [this](const llvm::SMDiagnostic &diagnostic, bool, const llvm::SourceMgr &,
+             std::vector<const llvm::MDNode *> &) { printer.print(diagnostic); });
   objectFileInfo.reset(target->createMCObjectFileInfo(*context, /*PIC=*/false));
   context->setObjectFileInfo(objectFileInfo.get());
   context->setDwarfVersion(static_cast<uint16_t>(invocation.DwarfVersion));

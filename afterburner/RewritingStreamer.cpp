@@ -42,8 +42,8 @@ RewritingStreamer::RewritingStreamer(llvm::MCContext &context,
     : MCELFStreamer(context, std::move(backend), std::move(writer), std::move(emitter)),
       table(table), sitesEnabled(sitesEnabled), nativeSections(std::move(nativeSections)) {
   const llvm::Triple &triple = context.getTargetTriple();
-  x86_64Object = triple.getArch() == llvm::Triple::x86_64 &&
-                 triple.getEnvironment() != llvm::Triple::GNUX32;
+  x86_64Object =
+      triple.getArch() == llvm::Triple::x86_64 && triple.getEnvironment() != llvm::Triple::GNUX32;
   mode16Bit = featureBit(subtarget, "16bit-mode");
   mode32Bit = featureBit(subtarget, "32bit-mode");
   flagMode = modeOf(subtarget);
@@ -222,8 +222,8 @@ void RewritingStreamer::emitAbsoluteDisplacement(const llvm::MCExpr *value, bool
     return;
   }
   llvm::MCDataFragment *data = getOrCreateDataFragment();
-  auto kind = static_cast<llvm::MCFixupKind>(llvm::FirstLiteralRelocationKind +
-                                             llvm::ELF::R_X86_64_32S);
+  auto kind =
+      static_cast<llvm::MCFixupKind>(llvm::FirstLiteralRelocationKind + llvm::ELF::R_X86_64_32S);
   data->getFixups().push_back(llvm::MCFixup::create(data->getContents().size(), value, kind));
   data->getContents().resize(data->getContents().size() + 4);
 }
@@ -268,7 +268,8 @@ void RewritingStreamer::emitValueImpl(const llvm::MCExpr *value, unsigned size,
               &start->getSymbol() ==
                   getContext().getObjectFileInfo()->getDwarfLineStrSection()->getBeginSymbol())
             value = llvm::MCBinaryExpr::createAdd(
-                start, llvm::MCConstantExpr::create(offset->getValue() + lineStringBase, getContext()),
+                start,
+                llvm::MCConstantExpr::create(offset->getValue() + lineStringBase, getContext()),
                 getContext());
   MCELFStreamer::emitValueImpl(value, size, location);
 }

@@ -6,8 +6,8 @@
 #include "afterburner/SensitiveInstruction.h"
 #include "afterburner/SiteNoteWriter.h"
 
-#include <unordered_map>
 #include "llvm/MC/MCELFStreamer.h"
+#include <unordered_map>
 
 #include <functional>
 #include <memory>
@@ -41,7 +41,9 @@ public:
   // (how Linux spells stac/clac, xsaves, monitor for old assemblers) becomes a site.
   // Returns false, emitting nothing, when the bytes are not such an instruction.
   bool tryEmitEncodedSite(llvm::ArrayRef<uint8_t> bytes);
-  void setDisassemblerFactory(DisassemblerFactory factory) { makeDisassembler = std::move(factory); }
+  void setDisassemblerFactory(DisassemblerFactory factory) {
+    makeDisassembler = std::move(factory);
+  }
   void changeSection(llvm::MCSection *section, uint32_t subsection) override;
   // Writes .note.afterburner and finishes the object; call once the input is consumed.
   void finishObject();

@@ -21,11 +21,14 @@ using S = OperandShape;
 // The table. LLVM's X86 opcode names are stable across 19.x; a unit test checks that
 // every name resolves. Rows with op 0 are resolved from the operands (control registers)
 // or are prefixes written as separate statements.
-#define ROW(name, op, shape, width) {name, AFTERBURNER_OP_##op, S::shape, width, none}
-#define SEGMENT_ROW(name, op, shape, width, segment)                                       \
-  {name, AFTERBURNER_OP_##op, S::shape, width, AFTERBURNER_SEG_##segment}
-#define SPECIAL_ROW(name, shape, width) {name, 0, S::shape, width, none}
-#define PREFIX_ROW(name, segment) {name, 0, S::Prefix, 0, segment}
+#define ROW(name, op, shape, width)                                                                \
+  { name, AFTERBURNER_OP_##op, S::shape, width, none }
+#define SEGMENT_ROW(name, op, shape, width, segment)                                               \
+  { name, AFTERBURNER_OP_##op, S::shape, width, AFTERBURNER_SEG_##segment }
+#define SPECIAL_ROW(name, shape, width)                                                            \
+  { name, 0, S::shape, width, none }
+#define PREFIX_ROW(name, segment)                                                                  \
+  { name, 0, S::Prefix, 0, segment }
 const std::vector<OpcodeRow> table = {
     ROW("CLI", cli, None, 0),
     ROW("STI", sti, None, 0),
@@ -239,22 +242,37 @@ const std::vector<OpcodeRow> table = {
 uint16_t controlRegisterOp(unsigned number, bool write) {
   uint16_t read = 0;
   switch (number) {
-  case 0: read = AFTERBURNER_OP_read_cr0; break;
-  case 2: read = AFTERBURNER_OP_read_cr2; break;
-  case 3: read = AFTERBURNER_OP_read_cr3; break;
-  case 4: read = AFTERBURNER_OP_read_cr4; break;
-  case 8: read = AFTERBURNER_OP_read_cr8; break;
-  default: return 0;
+  case 0:
+    read = AFTERBURNER_OP_read_cr0;
+    break;
+  case 2:
+    read = AFTERBURNER_OP_read_cr2;
+    break;
+  case 3:
+    read = AFTERBURNER_OP_read_cr3;
+    break;
+  case 4:
+    read = AFTERBURNER_OP_read_cr4;
+    break;
+  case 8:
+    read = AFTERBURNER_OP_read_cr8;
+    break;
+  default:
+    return 0;
   }
   return write ? read + 1 : read;
 }
 
 uint8_t log2Scale(int64_t scale) {
   switch (scale) {
-  case 2: return 1;
-  case 4: return 2;
-  case 8: return 3;
-  default: return 0;
+  case 2:
+    return 1;
+  case 4:
+    return 2;
+  case 8:
+    return 3;
+  default:
+    return 0;
   }
 }
 
@@ -305,7 +323,9 @@ unsigned findRegister(const llvm::MCRegisterInfo &info, const char *name) {
 
 } // namespace
 
-const std::vector<OpcodeRow> &SensitiveInstructionTable::rows() { return table; }
+const std::vector<OpcodeRow> &SensitiveInstructionTable::rows() {
+  return table;
+}
 
 SensitiveInstructionTable::SensitiveInstructionTable(const llvm::MCInstrInfo &instructionInfo,
                                                      const llvm::MCRegisterInfo &registerInfo)

@@ -16,25 +16,25 @@ namespace afterburner {
 
 // How the MCInst operands of one opcode map onto the record's operand fields.
 enum class OperandShape : uint8_t {
-  None,              // implicit operands only
-  Immediate,         // op0 = immediate (in/out imm8, int n, lret n)
-  Gpr,               // op0 = general register
-  Memory,            // op0..4 = memory
-  ReadControl,       // op0 = GPR, op1 = control register (op chosen by the CR number)
-  WriteControl,      // op0 = control register, op1 = GPR
-  ReadDebug,         // op0 = GPR, op1 = debug register
-  WriteDebug,        // op0 = debug register, op1 = GPR
-  WriteSegmentGpr,   // op0 = segment register, op1 = GPR
-  WriteSegmentMemory,// op0 = segment register, op1..5 = memory
-  ReadSegmentGpr,    // op0 = GPR, op1 = segment register
-  ReadSegmentMemory, // op0..4 = memory, op5 = segment register
-  FixedSegment,      // push/pop %sreg: the segment comes from the table row
-  RegisterMemory,    // op0 = reg field, op1..5 = memory (lar/lsl/lds/invpcid)
-  RegisterGpr,       // op0 = reg field, op1 = GPR (lar/lsl register forms)
-  GprRegister,       // op0 = GPR, op1 = reg field (arpl register form)
-  MemoryRegister,    // op0..4 = memory, op5 = reg field (arpl memory form)
-  FarPointer,        // op0 = offset, op1 = selector (ljmp/lcall $sel, $off)
-  Prefix,            // a prefix written as its own statement (`rep; insb`, `cs; lidt`)
+  None,               // implicit operands only
+  Immediate,          // op0 = immediate (in/out imm8, int n, lret n)
+  Gpr,                // op0 = general register
+  Memory,             // op0..4 = memory
+  ReadControl,        // op0 = GPR, op1 = control register (op chosen by the CR number)
+  WriteControl,       // op0 = control register, op1 = GPR
+  ReadDebug,          // op0 = GPR, op1 = debug register
+  WriteDebug,         // op0 = debug register, op1 = GPR
+  WriteSegmentGpr,    // op0 = segment register, op1 = GPR
+  WriteSegmentMemory, // op0 = segment register, op1..5 = memory
+  ReadSegmentGpr,     // op0 = GPR, op1 = segment register
+  ReadSegmentMemory,  // op0..4 = memory, op5 = segment register
+  FixedSegment,       // push/pop %sreg: the segment comes from the table row
+  RegisterMemory,     // op0 = reg field, op1..5 = memory (lar/lsl/lds/invpcid)
+  RegisterGpr,        // op0 = reg field, op1 = GPR (lar/lsl register forms)
+  GprRegister,        // op0 = GPR, op1 = reg field (arpl register form)
+  MemoryRegister,     // op0..4 = memory, op5 = reg field (arpl memory form)
+  FarPointer,         // op0 = offset, op1 = selector (ljmp/lcall $sel, $off)
+  Prefix,             // a prefix written as its own statement (`rep; insb`, `cs; lidt`)
 };
 
 // The operand fields of one classified instruction (site_abi.h section 4), before the

@@ -27,8 +27,8 @@ llvm::MCSection *noteSectionFor(const llvm::MCSectionELF *code, llvm::MCContext 
     return context.getELFSection(AFTERBURNER_NOTE_SECTION, llvm::ELF::SHT_NOTE,
                                  llvm::ELF::SHF_ALLOC);
   return context.getELFSection(AFTERBURNER_NOTE_SECTION, llvm::ELF::SHT_NOTE,
-                               llvm::ELF::SHF_ALLOC | llvm::ELF::SHF_GROUP, 0,
-                               group->getName(), code->isComdat());
+                               llvm::ELF::SHF_ALLOC | llvm::ELF::SHF_GROUP, 0, group->getName(),
+                               code->isComdat());
 }
 
 } // namespace

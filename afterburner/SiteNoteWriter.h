@@ -17,7 +17,7 @@ class RewritingStreamer;
 
 // One site as the streamer saw it; written out when the object is finished.
 struct SiteRecord {
-  llvm::MCSymbol *Start = nullptr;              // the site's first byte
+  llvm::MCSymbol *Start = nullptr;             // the site's first byte
   const llvm::MCSectionELF *Section = nullptr; // where the site lives
   SensitiveInstruction Fields;
   uint8_t SiteLength = 0;
@@ -34,7 +34,8 @@ public:
   void write(llvm::ArrayRef<SiteRecord> records);
 
 private:
-  void writeNote(const llvm::MCSectionELF *groupSection, llvm::ArrayRef<const SiteRecord *> records);
+  void writeNote(const llvm::MCSectionELF *groupSection,
+                 llvm::ArrayRef<const SiteRecord *> records);
   void writeRecord(const SiteRecord &record);
   void writeDisplacement(const SiteRecord &record);
 

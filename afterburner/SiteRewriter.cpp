@@ -13,10 +13,9 @@ struct OpFacts {
   uint8_t modes;
 };
 
-const OpFacts opFacts[AFTERBURNER_OP_LIMIT] = {
-    {0, 0},
+const OpFacts opFacts[AFTERBURNER_OP_LIMIT] = {{0, 0},
 #define AFTERBURNER_OP_FACTS(name, id, size, class_, flow, modes) {size, modes},
-    AFTERBURNER_SITE_OPS(AFTERBURNER_OP_FACTS)
+                                               AFTERBURNER_SITE_OPS(AFTERBURNER_OP_FACTS)
 #undef AFTERBURNER_OP_FACTS
 };
 
@@ -27,18 +26,26 @@ const unsigned char canonicalNops[AFTERBURNER_NOP_MAX][AFTERBURNER_NOP_MAX] = {
 };
 
 bool hasPrefix(llvm::StringRef name, llvm::StringRef prefix) {
-  return name == prefix || (name.starts_with(prefix) && name.substr(prefix.size()).starts_with("."));
+  return name == prefix ||
+         (name.starts_with(prefix) && name.substr(prefix.size()).starts_with("."));
 }
 
 uint8_t segmentOfPrefix(unsigned char byte) {
   switch (byte) {
-  case 0x26: return AFTERBURNER_SEG_ES;
-  case 0x2e: return AFTERBURNER_SEG_CS;
-  case 0x36: return AFTERBURNER_SEG_SS;
-  case 0x3e: return AFTERBURNER_SEG_DS;
-  case 0x64: return AFTERBURNER_SEG_FS;
-  case 0x65: return AFTERBURNER_SEG_GS;
-  default: return AFTERBURNER_REG_NONE;
+  case 0x26:
+    return AFTERBURNER_SEG_ES;
+  case 0x2e:
+    return AFTERBURNER_SEG_CS;
+  case 0x36:
+    return AFTERBURNER_SEG_SS;
+  case 0x3e:
+    return AFTERBURNER_SEG_DS;
+  case 0x64:
+    return AFTERBURNER_SEG_FS;
+  case 0x65:
+    return AFTERBURNER_SEG_GS;
+  default:
+    return AFTERBURNER_REG_NONE;
   }
 }
 
@@ -53,8 +60,9 @@ unsigned siteLength(unsigned op, unsigned instructionLength) {
 bool opExistsInMode(unsigned op, unsigned mode) {
   if (op == 0 || op >= AFTERBURNER_OP_LIMIT)
     return false;
-  unsigned bit = mode == 16 ? AFTERBURNER_MODE_16 : mode == 32 ? AFTERBURNER_MODE_32
-                                                               : AFTERBURNER_MODE_64;
+  unsigned bit = mode == 16   ? AFTERBURNER_MODE_16
+                 : mode == 32 ? AFTERBURNER_MODE_32
+                              : AFTERBURNER_MODE_64;
   return opFacts[op].modes & bit;
 }
 

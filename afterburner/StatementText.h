@@ -67,7 +67,9 @@ public:
   // a letter or '_' (the lexer reads `.5` as a number and a lone `.` as the location).
   std::optional<llvm::StringRef> word() {
     skipBlanks();
-    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    auto letter = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    };
     size_t start = !text.empty() && text[0] == '.' ? 1 : 0;
     if (text.size() <= start || !letter(text[start]))
       return std::nullopt;

@@ -13,7 +13,9 @@ namespace {
 
 constexpr char commandLineOff[] = "afterburner=off";
 
-bool isSpace(char value) { return value == ' ' || value == '\t' || value == '\n'; }
+bool isSpace(char value) {
+  return value == ' ' || value == '\t' || value == '\n';
+}
 
 bool wordAt(const char *position, const char *word) {
   size_t index = 0;
@@ -29,7 +31,9 @@ void writeConsole(const afterburner_boot_info &boot, const char *text, size_t le
     boot.console_write(text, length);
 }
 
-const char *wedgeName(const afterburner_wedge *wedge) { return wedge ? wedge->name : "none"; }
+const char *wedgeName(const afterburner_wedge *wedge) {
+  return wedge ? wedge->name : "none";
+}
 
 // Warns when the image was pre-patched for a wedge that is not the one running.
 void checkPrepatchedFor(const PatchStateNote &patchState, const afterburner_wedge *wedge,
@@ -44,8 +48,7 @@ void checkPrepatchedFor(const PatchStateNote &patchState, const afterburner_wedg
 
 // Calls init(); a failing wedge leaves the guest on native sites.
 const afterburner_wedge *initialiseWedge(const afterburner_boot_info &boot,
-                                         const afterburner_wedge *wedge,
-                                         Diagnostics &diagnostics) {
+                                         const afterburner_wedge *wedge, Diagnostics &diagnostics) {
   if (!wedge || !wedge->init)
     return wedge;
   const int status = wedge->init(&boot);
@@ -161,8 +164,8 @@ void runBoot(const afterburner_boot_info &boot, const BootEnvironment &environme
   const PatchStateNote patchState = findPatchState(environment.map, &stream, 1);
   const SiteTable table = collectBootSites(boot, environment, stream, patchState);
   const afterburner_wedge *wedge = chooseWedge(boot, environment, patchState);
-  const bool patchingDisabled = (boot.flags & AFTERBURNER_BOOT_NO_PATCHING) ||
-                                commandLineDisablesPatching(boot.command_line);
+  const bool patchingDisabled =
+      (boot.flags & AFTERBURNER_BOOT_NO_PATCHING) || commandLineDisablesPatching(boot.command_line);
   const PatchCounts counts = patchBootSites(boot, environment, table, wedge, patchingDisabled);
   fillResult(result, wedge, table, counts);
   printReport(boot, result, counts, patchingDisabled, *environment.diagnostics);
@@ -187,8 +190,7 @@ bool bootInfoUsable(const afterburner_boot_info *boot) {
 
 } // namespace
 
-extern "C" const afterburner_boot_result *
-afterburner_boot(const afterburner_boot_info *boot) {
+extern "C" const afterburner_boot_result *afterburner_boot(const afterburner_boot_info *boot) {
   // Every site is patched exactly once: a second call only returns the summary.
   if (booted || !bootInfoUsable(boot))
     return &bootResult;

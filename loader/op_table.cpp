@@ -5,10 +5,9 @@ namespace afterburner::loader {
 
 namespace {
 
-constexpr OpInfo opInfos[AFTERBURNER_OP_LIMIT] = {
-    {"invalid", 0, 0, 0},
+constexpr OpInfo opInfos[AFTERBURNER_OP_LIMIT] = {{"invalid", 0, 0, 0},
 #define AFTERBURNER_LOADER_OP_INFO(name, id, size, class_, flow, modes) {#name, size, flow, modes},
-    AFTERBURNER_SITE_OPS(AFTERBURNER_LOADER_OP_INFO)
+                                                  AFTERBURNER_SITE_OPS(AFTERBURNER_LOADER_OP_INFO)
 #undef AFTERBURNER_LOADER_OP_INFO
 };
 
@@ -20,9 +19,9 @@ enum ModConstraint : uint8_t { AnyMod, MemoryOnly, RegisterOnly };
 // follows the opcode bytes when reg != anyReg or mod != AnyMod.
 struct OpcodePattern {
   uint8_t op;
-  uint8_t length;     // opcode bytes, 1..3
+  uint8_t length; // opcode bytes, 1..3
   uint8_t bytes[3];
-  uint8_t reg;        // required ModRM.reg, or anyReg
+  uint8_t reg; // required ModRM.reg, or anyReg
   ModConstraint mod;
 };
 
@@ -161,8 +160,17 @@ static_assert(patternsSortedAndComplete(), "one or more patterns per op, sorted 
 
 bool isLegacyPrefix(uint8_t byte) {
   switch (byte) {
-  case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-  case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
+  case 0x26:
+  case 0x2e:
+  case 0x36:
+  case 0x3e:
+  case 0x64:
+  case 0x65:
+  case 0x66:
+  case 0x67:
+  case 0xf0:
+  case 0xf2:
+  case 0xf3:
     return true;
   default:
     return false;

@@ -15,10 +15,10 @@
 namespace afterburner::loader {
 
 struct OpInfo {
-  const char *name;      // "cli"
-  uint8_t minimumSize;   // minimum site_length
-  uint8_t flow;          // AFTERBURNER_FLOW_*
-  uint8_t modes;         // AFTERBURNER_MODE_* mask
+  const char *name;    // "cli"
+  uint8_t minimumSize; // minimum site_length
+  uint8_t flow;        // AFTERBURNER_FLOW_*
+  uint8_t modes;       // AFTERBURNER_MODE_* mask
 };
 
 // The op's description, or nullptr for 0 and ids this loader does not know.

@@ -68,8 +68,8 @@ SiteAction planCall(const afterburner_site &record, uintptr_t site, uintptr_t re
   return SiteAction::Write;
 }
 
-SiteAction planJump(const afterburner_site &record, uintptr_t site, uintptr_t target,
-                    uint8_t *code, Diagnostics &diagnostics) {
+SiteAction planJump(const afterburner_site &record, uintptr_t site, uintptr_t target, uint8_t *code,
+                    Diagnostics &diagnostics) {
   int32_t relative;
   const OpInfo *info = opInfo(record.op);
   if (!info || info->flow != AFTERBURNER_FLOW_NO_RETURN) {
@@ -82,8 +82,8 @@ SiteAction planJump(const afterburner_site &record, uintptr_t site, uintptr_t ta
   }
   code[0] = AFTERBURNER_JUMP_OPCODE;
   storeLittle32(code + 1, relative);
-  fillCanonicalNops(code + AFTERBURNER_CALL_LENGTH,
-                    record.site_length - AFTERBURNER_CALL_LENGTH, record.mode);
+  fillCanonicalNops(code + AFTERBURNER_CALL_LENGTH, record.site_length - AFTERBURNER_CALL_LENGTH,
+                    record.mode);
   return SiteAction::Write;
 }
 
@@ -107,8 +107,8 @@ bool relocateInline(const afterburner_inline_code &inlineCode, uintptr_t templat
                     uintptr_t site, uint8_t *code) {
   for (unsigned index = 0; index < inlineCode.relative_count; ++index) {
     uint8_t *field = code + inlineCode.relative_offsets[index];
-    const uintptr_t target = templateAddress + static_cast<uintptr_t>(
-                                                   static_cast<intptr_t>(loadLittle32(field)));
+    const uintptr_t target =
+        templateAddress + static_cast<uintptr_t>(static_cast<intptr_t>(loadLittle32(field)));
     int32_t moved;
     if (!displacement32(target, site, moved))
       return false;
@@ -117,9 +117,8 @@ bool relocateInline(const afterburner_inline_code &inlineCode, uintptr_t templat
   return true;
 }
 
-SiteAction planInline(const PatchOptions &options, const afterburner_site &record,
-                      uintptr_t site, uintptr_t target, uint8_t *code,
-                      Diagnostics &diagnostics) {
+SiteAction planInline(const PatchOptions &options, const afterburner_site &record, uintptr_t site,
+                      uintptr_t target, uint8_t *code, Diagnostics &diagnostics) {
   afterburner_inline_code inlineCode;
   if (!readImage(options.map, target, &inlineCode, sizeof inlineCode)) {
     reportFailure(diagnostics, record, site, "inline code descriptor is missing");
@@ -135,14 +134,12 @@ SiteAction planInline(const PatchOptions &options, const afterburner_site &recor
     reportFailure(diagnostics, record, site, "inline bytes missing or out of rel32 reach");
     return SiteAction::Failed;
   }
-  fillCanonicalNops(code + inlineCode.length, record.site_length - inlineCode.length,
-                    record.mode);
+  fillCanonicalNops(code + inlineCode.length, record.site_length - inlineCode.length, record.mode);
   return SiteAction::Write;
 }
 
-SiteAction planEntry(const PatchOptions &options, const afterburner_site &record,
-                     uintptr_t site, uintptr_t recordAddress, uint8_t *code,
-                     Diagnostics &diagnostics) {
+SiteAction planEntry(const PatchOptions &options, const afterburner_site &record, uintptr_t site,
+                     uintptr_t recordAddress, uint8_t *code, Diagnostics &diagnostics) {
   const afterburner_wedge &wedge = *options.wedge;
   const afterburner_op_entry *entry = afterburner_wedge_entry(&wedge, record.op);
   const uintptr_t target = entry ? reinterpret_cast<uintptr_t>(entry->target) : 0;
@@ -174,13 +171,14 @@ void markPrepatched(const PatchOptions &options, uintptr_t recordAddress,
 
 // Writes the planned bytes and reads them back: a write that did not take (text not
 // writable where the platform seam assumed it was) is reported, not assumed.
-bool writeSite(const PatchOptions &options, const SiteEntry &entry,
-               const afterburner_site &record, const uint8_t *code, Diagnostics &diagnostics) {
+bool writeSite(const PatchOptions &options, const SiteEntry &entry, const afterburner_site &record,
+               const uint8_t *code, Diagnostics &diagnostics) {
   uint8_t *site = mapImage(options.map, entry.siteAddress, record.site_length);
   textWrite(site, code, record.site_length);
   if (equalBytes(site, code, record.site_length))
     return true;
-  reportFailure(diagnostics, record, entry.siteAddress, "the write did not take (text not writable?)");
+  reportFailure(diagnostics, record, entry.siteAddress,
+                "the write did not take (text not writable?)");
   return false;
 }
 

@@ -6,7 +6,9 @@
 
 namespace afterburner::loader::platform {
 
-uintptr_t beginTextWrites(const afterburner_boot_info *) { return 0; }
+uintptr_t beginTextWrites(const afterburner_boot_info *) {
+  return 0;
+}
 
 void copyToText(uint8_t *destination, const uint8_t *source, size_t length) {
   copyBytes(destination, source, length);

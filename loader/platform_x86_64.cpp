@@ -29,7 +29,9 @@ uintptr_t readCr0() {
   return value;
 }
 
-void writeCr0(uintptr_t value) { asm volatile("mov %0, %%cr0" : : "r"(value) : "memory"); }
+void writeCr0(uintptr_t value) {
+  asm volatile("mov %0, %%cr0" : : "r"(value) : "memory");
+}
 
 } // namespace
 

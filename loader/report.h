@@ -76,7 +76,7 @@ struct Summary {
   uint32_t patched = 0;
   uint32_t native = 0;
   uint32_t rejected = 0;
-  const char *note = nullptr; // appended in brackets: "patching disabled", ...
+  const char *note = nullptr;         // appended in brackets: "patching disabled", ...
   const uint32_t *opCounts = nullptr; // per op id: valid sites, or nullptr
 };
 

@@ -10,7 +10,9 @@ namespace {
 
 constexpr uintptr_t headerSize = sizeof(afterburner_note_header);
 
-uintptr_t alignUp4(uintptr_t value) { return (value + 3) & ~uintptr_t(3); }
+uintptr_t alignUp4(uintptr_t value) {
+  return (value + 3) & ~uintptr_t(3);
+}
 
 // One note of a stream, with image addresses of its parts.
 struct Note {
@@ -314,8 +316,7 @@ RecordProblem checkRecord(const SiteTableInput &input, const afterburner_site &r
   return RecordProblem::None;
 }
 
-PatchStateNote findPatchState(const ImageMap &map, const NoteStream *streams,
-                              size_t streamCount) {
+PatchStateNote findPatchState(const ImageMap &map, const NoteStream *streams, size_t streamCount) {
   PatchStateNote result;
   for (size_t index = 0; index < streamCount; ++index) {
     NoteWalker walker(map, streams[index]);

@@ -79,8 +79,7 @@ RecordProblem checkRecord(const SiteTableInput &input, const afterburner_site &r
                           uintptr_t recordAddress);
 
 // Finds the first PATCH_STATE note of the streams (its generation must match).
-PatchStateNote findPatchState(const ImageMap &map, const NoteStream *streams,
-                              size_t streamCount);
+PatchStateNote findPatchState(const ImageMap &map, const NoteStream *streams, size_t streamCount);
 
 // Walks every note, validates every record, sorts the valid ones by address and
 // refuses overlapping ones. Reports each refusal into diagnostics.

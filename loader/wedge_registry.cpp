@@ -65,7 +65,9 @@ bool wedgeUsable(const afterburner_wedge &wedge, Diagnostics &diagnostics) {
 
 } // namespace
 
-WedgeList linkedWedges() { return {registry, sizeof registry / sizeof registry[0] - 1}; }
+WedgeList linkedWedges() {
+  return {registry, sizeof registry / sizeof registry[0] - 1};
+}
 
 bool wedgeNameEquals(const char *wedgeName, const char *name) {
   if (!wedgeName || !name)

@@ -12,6 +12,7 @@ packages=(
   qemu-system-x86 qemu-system-data       # bare metal (TCG) and KVM boots; qboot.rom
   xen-hypervisor-4.17-amd64              # real Xen for the PV boots
   clang-19                               # clang -fno-integrated-as drop-in test
+  clang-format                           # the one style (tests/repo/check_format.sh)
   libclang-rt-19-dev                     # libFuzzer for the loader's note-parser fuzz target
 )
 for extra in "$@"; do

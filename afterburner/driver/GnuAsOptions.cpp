@@ -21,19 +21,42 @@ bool startsWith(const std::string &text, const char *prefix) {
 // Options GNU as accepts and that change nothing here (listing, compatibility and
 // tuning switches gcc or clang may pass).
 bool isIgnoredOption(const std::string &argument) {
-  static const char *const exact[] = {
-      "-Qy", "-Qn", "-w", "-Z", "-K", "-J", "-R", "-L", "--keep-locals", "-D",
-      "--traditional-format", "--statistics", "--strip-local-absolute", "--gdwarf-sections",
-      "--execstack", "--warn", "-mnaked-reg", "-mamd64",
-      "-mintel64", "-mshared", "-mno-shared"};
+  static const char *const exact[] = {"-Qy",
+                                      "-Qn",
+                                      "-w",
+                                      "-Z",
+                                      "-K",
+                                      "-J",
+                                      "-R",
+                                      "-L",
+                                      "--keep-locals",
+                                      "-D",
+                                      "--traditional-format",
+                                      "--statistics",
+                                      "--strip-local-absolute",
+                                      "--gdwarf-sections",
+                                      "--execstack",
+                                      "--warn",
+                                      "-mnaked-reg",
+                                      "-mamd64",
+                                      "-mintel64",
+                                      "-mshared",
+                                      "-mno-shared"};
   for (const char *option : exact)
     if (argument == option)
       return true;
-  static const char *const prefixes[] = {
-      "-march=", "-mtune=", "-msyntax=att", "-mmnemonic=att", "-mx86-used-note=",
-      "-momit-lock-prefix=", "-mfence-as-lock-add=", "-mrelax-relocations=",
-      "--gdwarf-cie-version=", "--size-check=", "--elf-stt-common=",
-      "--generate-missing-build-notes="};
+  static const char *const prefixes[] = {"-march=",
+                                         "-mtune=",
+                                         "-msyntax=att",
+                                         "-mmnemonic=att",
+                                         "-mx86-used-note=",
+                                         "-momit-lock-prefix=",
+                                         "-mfence-as-lock-add=",
+                                         "-mrelax-relocations=",
+                                         "--gdwarf-cie-version=",
+                                         "--size-check=",
+                                         "--elf-stt-common=",
+                                         "--generate-missing-build-notes="};
   for (const char *prefix : prefixes)
     if (startsWith(argument, prefix) && !startsWith(argument, "-mrelax-relocations="))
       return true;
@@ -147,7 +170,9 @@ ParsedOptions parseGnuAsOptions(int argc, const char *const *argv) {
     std::fprintf(stderr, "%s", versionBanner());
   if (bits64 + bits32 + x32 > 1)
     return fail("--64, --32 and --x32 are mutually exclusive");
-  invocation.Mode = bits32 ? AssemblerMode::Bits32 : x32 ? AssemblerMode::X32 : AssemblerMode::Bits64;
+  invocation.Mode = bits32 ? AssemblerMode::Bits32
+                    : x32  ? AssemblerMode::X32
+                           : AssemblerMode::Bits64;
   unsigned dwarf = gdwarf2 ? 2 : gdwarf3 ? 3 : gdwarf4 ? 4 : gdwarf5 ? 5 : 0;
   if (dwarf) {
     invocation.DwarfVersion = dwarf;

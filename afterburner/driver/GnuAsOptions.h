@@ -8,7 +8,7 @@ namespace afterburner::driver {
 
 struct ParsedOptions {
   AssemblerInvocation Invocation;
-  bool Exit = false;    // --help, --version, or an error: exit with ExitCode
+  bool Exit = false; // --help, --version, or an error: exit with ExitCode
   int ExitCode = 0;
 };
 

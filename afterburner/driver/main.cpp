@@ -26,8 +26,7 @@ void logCall(int argc, char **argv, int exitCode) {
 } // namespace
 
 int main(int argc, char **argv) {
-  afterburner::driver::ParsedOptions options =
-      afterburner::driver::parseGnuAsOptions(argc, argv);
+  afterburner::driver::ParsedOptions options = afterburner::driver::parseGnuAsOptions(argc, argv);
   int exitCode = options.Exit ? options.ExitCode : afterburner::assemble(options.Invocation);
   logCall(argc, argv, exitCode);
   return exitCode;

@@ -28,7 +28,10 @@ bool fits(uint64_t offset, uint64_t size, size_t total) {
 } // namespace
 
 bool ElfFile::isElf(const std::vector<uint8_t> &bytes) {
-  return bytes.size() >= 16 && !std::memcmp(bytes.data(), "\x7f" "ELF", 4);
+  return bytes.size() >= 16 && !std::memcmp(bytes.data(),
+                                            "\x7f"
+                                            "ELF",
+                                            4);
 }
 
 std::unique_ptr<ElfFile> ElfFile::open(const std::string &path, std::string &error) {
@@ -147,8 +150,8 @@ bool ElfFile::readHeaders(std::string &error) {
   if (namesIndex < sectionList.size()) {
     const Section &names = sectionList[namesIndex];
     for (Section &section : sectionList) {
-      for (uint64_t at = names.Offset + nameOffsets[section.Index]; at < names.Offset + names.Size && image[at];
-           ++at)
+      for (uint64_t at = names.Offset + nameOffsets[section.Index];
+           at < names.Offset + names.Size && image[at]; ++at)
         section.Name.push_back(static_cast<char>(image[at]));
     }
   }

@@ -21,7 +21,7 @@ struct ByteRange {
 struct Section {
   unsigned Index = 0;
   std::string Name;
-  uint32_t Type = 0; // SHT_*
+  uint32_t Type = 0;  // SHT_*
   uint64_t Flags = 0; // SHF_*
   uint64_t Address = 0;
   uint64_t Offset = 0; // in the file
@@ -45,7 +45,7 @@ struct Relocation {
   uint64_t Offset = 0; // in the target section
   uint32_t Type = 0;
   uint32_t SymbolIndex = 0;
-  int64_t Addend = 0;  // RELA: explicit; REL: 0 (the addend is in the section bytes)
+  int64_t Addend = 0; // RELA: explicit; REL: 0 (the addend is in the section bytes)
   bool ExplicitAddend = false;
 };
 
@@ -78,7 +78,7 @@ public:
 
   const std::string &name() const { return fileName; }
   bool is64() const { return elf64; }
-  uint16_t type() const { return fileType; }  // ET_REL, ET_EXEC, ET_DYN
+  uint16_t type() const { return fileType; } // ET_REL, ET_EXEC, ET_DYN
   uint16_t machine() const { return fileMachine; }
   uint64_t entry() const { return entryPoint; }
   bool isRelocatable() const { return fileType == 1; }

@@ -395,9 +395,8 @@ void addConsole(const BootOptions &options, std::vector<std::string> &command) {
 }
 
 std::vector<std::string> qemuBase(const BootOptions &options, const std::string &memory) {
-  std::vector<std::string> command = {options.qemu, "-M",   "pc",        "-m",
-                                      memory,       "-nodefaults", "-display", "none",
-                                      "-no-reboot"};
+  std::vector<std::string> command = {options.qemu,  "-M",       "pc",   "-m",        memory,
+                                      "-nodefaults", "-display", "none", "-no-reboot"};
   addConsole(options, command);
   return command;
 }

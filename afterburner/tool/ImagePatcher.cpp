@@ -30,8 +30,8 @@ bool checkKind(const elf::ElfFile &file, std::string &error) {
     return false;
   }
   if (file.type() != elfTypeExecutable && file.type() != elfTypeShared) {
-    error = "not a linked image (ELF type " + std::to_string(file.type()) +
-            "); link the objects first";
+    error =
+        "not a linked image (ELF type " + std::to_string(file.type()) + "); link the objects first";
     return false;
   }
   return true;

@@ -20,20 +20,24 @@
 namespace afterburner::tool {
 namespace {
 
-const char *const opNames[AFTERBURNER_OP_LIMIT] = {
-    "invalid",
+const char *const opNames[AFTERBURNER_OP_LIMIT] = {"invalid",
 #define AFTERBURNER_OP_NAME(name, id, size, class_, flow, modes) #name,
-    AFTERBURNER_SITE_OPS(AFTERBURNER_OP_NAME)
+                                                   AFTERBURNER_SITE_OPS(AFTERBURNER_OP_NAME)
 #undef AFTERBURNER_OP_NAME
 };
 
-const char *opName(unsigned op) { return op < AFTERBURNER_OP_LIMIT ? opNames[op] : "unknown"; }
+const char *opName(unsigned op) {
+  return op < AFTERBURNER_OP_LIMIT ? opNames[op] : "unknown";
+}
 
 std::string flagNames(unsigned flags) {
   static const std::pair<unsigned, const char *> names[] = {
-      {AFTERBURNER_SITE_FLAG_COPIED_SECTION, "copied"}, {AFTERBURNER_SITE_FLAG_INIT_SECTION, "init"},
-      {AFTERBURNER_SITE_FLAG_EXIT_SECTION, "exit"},     {AFTERBURNER_SITE_FLAG_EARLY, "early"},
-      {AFTERBURNER_SITE_FLAG_REP, "rep"},               {AFTERBURNER_SITE_FLAG_PREPATCHED, "prepatched"}};
+      {AFTERBURNER_SITE_FLAG_COPIED_SECTION, "copied"},
+      {AFTERBURNER_SITE_FLAG_INIT_SECTION, "init"},
+      {AFTERBURNER_SITE_FLAG_EXIT_SECTION, "exit"},
+      {AFTERBURNER_SITE_FLAG_EARLY, "early"},
+      {AFTERBURNER_SITE_FLAG_REP, "rep"},
+      {AFTERBURNER_SITE_FLAG_PREPATCHED, "prepatched"}};
   std::string text;
   for (const auto &[bit, name] : names)
     if (flags & bit)
@@ -42,7 +46,7 @@ std::string flagNames(unsigned flags) {
 }
 
 struct SiteRow {
-  std::string Section; // where the site is
+  std::string Section;  // where the site is
   uint64_t Address = 0; // linked: virtual address; object: offset in Section
   afterburner_site Record{};
 };
@@ -179,8 +183,8 @@ void printTable(const FileReport &report, std::map<std::string, unsigned> &total
   std::map<std::string, unsigned> fileTotals;
   for (const SiteRow &row : report.Sites) {
     const afterburner_site &site = row.Record;
-    std::printf("  0x%016" PRIx64 " %-24s %-18s %4u %4u %4u  %s\n", row.Address, row.Section.c_str(),
-                opName(site.op), site.insn_length, site.site_length, site.mode,
+    std::printf("  0x%016" PRIx64 " %-24s %-18s %4u %4u %4u  %s\n", row.Address,
+                row.Section.c_str(), opName(site.op), site.insn_length, site.site_length, site.mode,
                 flagNames(site.flags).c_str());
     ++fileTotals[opName(site.op)];
     ++totals[opName(site.op)];
@@ -216,9 +220,9 @@ void printJsonSite(const SiteRow &row, bool last) {
               "\"immediate\": %u, \"displacement\": %d}%s\n",
               row.Address, jsonString(row.Section).c_str(), opName(site.op), site.op,
               site.insn_length, site.site_length, site.mode, site.flags,
-              (site.flags & AFTERBURNER_SITE_FLAG_PREPATCHED) ? "true" : "false",
-              site.operand_form, site.operand_width, site.reg, site.special, site.base, site.index,
-              site.scale, site.segment, site.immediate, site.displacement, last ? "" : ",");
+              (site.flags & AFTERBURNER_SITE_FLAG_PREPATCHED) ? "true" : "false", site.operand_form,
+              site.operand_width, site.reg, site.special, site.base, site.index, site.scale,
+              site.segment, site.immediate, site.displacement, last ? "" : ",");
 }
 
 void printJson(const std::vector<FileReport> &reports) {
@@ -228,11 +232,12 @@ void printJson(const std::vector<FileReport> &reports) {
     const FileReport &report = reports[file];
     std::printf("    {\"file\": %s, ", jsonString(report.Name).c_str());
     if (report.HasPatchState)
-      std::printf("\"patch_state\": {\"wedge\": %s, \"patched_sites\": %u}, ",
-                  jsonString(std::string(report.PatchState.wedge,
-                                         strnlen(report.PatchState.wedge, AFTERBURNER_WEDGE_NAME_SIZE)))
-                      .c_str(),
-                  report.PatchState.patched_sites);
+      std::printf(
+          "\"patch_state\": {\"wedge\": %s, \"patched_sites\": %u}, ",
+          jsonString(std::string(report.PatchState.wedge,
+                                 strnlen(report.PatchState.wedge, AFTERBURNER_WEDGE_NAME_SIZE)))
+              .c_str(),
+          report.PatchState.patched_sites);
     std::printf("\"sites\": [\n");
     for (size_t index = 0; index < report.Sites.size(); ++index) {
       printJsonSite(report.Sites[index], index + 1 == report.Sites.size());

@@ -62,8 +62,7 @@ bool readFile(const std::string &path, std::vector<uint8_t> &bytes) {
   return !stream.bad();
 }
 
-bool writeFileAtomically(const std::string &path, const std::vector<uint8_t> &bytes,
-                         mode_t mode) {
+bool writeFileAtomically(const std::string &path, const std::vector<uint8_t> &bytes, mode_t mode) {
   const std::string temporary = path + ".afterburner-tmp";
   {
     std::ofstream stream(temporary, std::ios::binary | std::ios::trunc);

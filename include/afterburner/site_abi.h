@@ -93,14 +93,13 @@
 #define AFTERBURNER_NOTE_FAMILY 0x4142u
 #define AFTERBURNER_NOTE_KIND_SITES 0x53u       /* 'S': an array of site records */
 #define AFTERBURNER_NOTE_KIND_PATCH_STATE 0x50u /* 'P': what offline patching did */
-#define AFTERBURNER_NOTE_TYPE(kind)                                                  \
+#define AFTERBURNER_NOTE_TYPE(kind)                                                                \
   ((AFTERBURNER_NOTE_FAMILY << 16) | ((kind) << 8) | AFTERBURNER_SITE_ABI_VERSION)
 #define AFTERBURNER_NOTE_TYPE_SITES AFTERBURNER_NOTE_TYPE(AFTERBURNER_NOTE_KIND_SITES)
-#define AFTERBURNER_NOTE_TYPE_PATCH_STATE                                            \
-  AFTERBURNER_NOTE_TYPE(AFTERBURNER_NOTE_KIND_PATCH_STATE)
+#define AFTERBURNER_NOTE_TYPE_PATCH_STATE AFTERBURNER_NOTE_TYPE(AFTERBURNER_NOTE_KIND_PATCH_STATE)
 #define AFTERBURNER_NOTE_TYPE_FAMILY(type) ((type) >> 16)
 #define AFTERBURNER_NOTE_TYPE_KIND(type) (((type) >> 8) & 0xffu)
-#define AFTERBURNER_NOTE_TYPE_GENERATION(type) ((type) & 0xffu)
+#define AFTERBURNER_NOTE_TYPE_GENERATION(type) ((type)&0xffu)
 
 /*
  * ------------------------------------------------------------------------------
@@ -181,12 +180,12 @@
 #define AFTERBURNER_SITE_FLAG_PREPATCHED 0x80u
 
 /* operand_form values. */
-#define AFTERBURNER_OPERAND_NONE 0          /* implicit operands only */
-#define AFTERBURNER_OPERAND_GPR 1           /* general register in base */
-#define AFTERBURNER_OPERAND_MEMORY 2        /* segment:[base + index<<scale + disp] */
+#define AFTERBURNER_OPERAND_NONE 0                 /* implicit operands only */
+#define AFTERBURNER_OPERAND_GPR 1                  /* general register in base */
+#define AFTERBURNER_OPERAND_MEMORY 2               /* segment:[base + index<<scale + disp] */
 #define AFTERBURNER_OPERAND_MEMORY_SELF_RELATIVE 3 /* &displacement + displacement */
-#define AFTERBURNER_OPERAND_IMMEDIATE 4     /* immediate */
-#define AFTERBURNER_OPERAND_FAR_POINTER 5   /* immediate:displacement */
+#define AFTERBURNER_OPERAND_IMMEDIATE 4            /* immediate */
+#define AFTERBURNER_OPERAND_FAR_POINTER 5          /* immediate:displacement */
 
 /* General registers, in x86 encoding order; 16-bit and 32-bit names share the
  * number of their 64-bit register (%ax, %eax, %rax are all 0). */
@@ -277,8 +276,8 @@
 #define AFTERBURNER_FLOW_RETURNS 1
 #define AFTERBURNER_FLOW_NO_RETURN 2
 
-#define AFTERBURNER_SITE_SIZE_CALL 12     /* call rel32 + nopl disp32(%rax) */
-#define AFTERBURNER_SITE_SIZE_IF 16       /* room for inline interrupt-flag code */
+#define AFTERBURNER_SITE_SIZE_CALL 12 /* call rel32 + nopl disp32(%rax) */
+#define AFTERBURNER_SITE_SIZE_IF 16   /* room for inline interrupt-flag code */
 
 #define AFTERBURNER_P AFTERBURNER_CLASS_PRIVILEGED
 #define AFTERBURNER_S AFTERBURNER_CLASS_SENSITIVE

@@ -92,8 +92,8 @@ bool sample_main() {
   printMicroseconds("total_us", totalNanoseconds);
   print("\n");
   // The site table must be there and every record accepted, or the number means nothing.
-  bool complete = loader->sites >= MinimumSites && loader->rejected == 0 &&
-                  (uintptr_t)&loaderbench_sites != 0;
+  bool complete =
+      loader->sites >= MinimumSites && loader->rejected == 0 && (uintptr_t)&loaderbench_sites != 0;
   if (!complete)
     print("loaderbench: expected >= %u sites and none rejected\n", MinimumSites);
   return complete;

@@ -67,12 +67,11 @@ TEST(SiteAbiOps, IdsAreUniqueDenseAndInOrder) {
 // Append-only: ids already published must never move. Extend this list, never edit it.
 TEST(SiteAbiOps, PublishedIdsNeverChange) {
   const std::vector<std::pair<std::string, int>> published = {
-      {"cli", 1},        {"sti", 2},       {"pushf", 3},      {"popf", 4},       {"hlt", 5},
-      {"in_imm", 8},     {"out_dx", 11},   {"outs", 13},      {"write_cr3", 19}, {"clts", 24},
-      {"write_dr", 28},  {"lgdt", 29},     {"str", 36},       {"write_sreg", 37},
-      {"far_ret", 44},   {"arpl", 49},     {"rdmsr", 50},     {"wrmsr", 51},     {"cpuid", 55},
-      {"invlpg", 56},    {"iret", 60},     {"swapgs", 63},    {"wrgsbase", 69},  {"clac", 71},
-      {"int_n", 74},
+      {"cli", 1},       {"sti", 2},     {"pushf", 3},     {"popf", 4},        {"hlt", 5},
+      {"in_imm", 8},    {"out_dx", 11}, {"outs", 13},     {"write_cr3", 19},  {"clts", 24},
+      {"write_dr", 28}, {"lgdt", 29},   {"str", 36},      {"write_sreg", 37}, {"far_ret", 44},
+      {"arpl", 49},     {"rdmsr", 50},  {"wrmsr", 51},    {"cpuid", 55},      {"invlpg", 56},
+      {"iret", 60},     {"swapgs", 63}, {"wrgsbase", 69}, {"clac", 71},       {"int_n", 74},
   };
   const auto ops = allOps();
   for (const auto &[name, id] : published) {

@@ -9,4 +9,6 @@ static const struct afterburner_wedge c_wedge = {
     .ops = {[AFTERBURNER_OP_cli] = {.policy = AFTERBURNER_POLICY_NATIVE}},
 };
 
-int abi_wedge_c_cli_policy(void) { return afterburner_wedge_entry(&c_wedge, AFTERBURNER_OP_cli)->policy; }
+int abi_wedge_c_cli_policy(void) {
+  return afterburner_wedge_entry(&c_wedge, AFTERBURNER_OP_cli)->policy;
+}

@@ -115,9 +115,15 @@ TEST(Assembler, MacrosRepeatsAndReplacementStringsMakeSites) {
     unsigned Flags;
   };
   const std::vector<Row> expected = {
-      {OP(cli), ".text", 0},           {OP(sti), ".text", 0},          {OP(sti), ".text", 0},
-      {OP(pushf), ".text", 0},         {OP(pushf), ".text", 0},        {OP(pushf), ".text", 0},
-      {OP(out_imm), ".text", 0},       {OP(out_imm), ".text", 0},      {OP(in_imm), ".text", 0},
+      {OP(cli), ".text", 0},
+      {OP(sti), ".text", 0},
+      {OP(sti), ".text", 0},
+      {OP(pushf), ".text", 0},
+      {OP(pushf), ".text", 0},
+      {OP(pushf), ".text", 0},
+      {OP(out_imm), ".text", 0},
+      {OP(out_imm), ".text", 0},
+      {OP(in_imm), ".text", 0},
       {OP(stac), ".altinstr_replacement", AFTERBURNER_SITE_FLAG_COPIED_SECTION},
       {OP(wrmsr), ".init.text", AFTERBURNER_SITE_FLAG_INIT_SECTION},
       {OP(rdmsr), ".exit.text", AFTERBURNER_SITE_FLAG_EXIT_SECTION},
@@ -187,12 +193,12 @@ TEST(Assembler, PlainStatementsMatchTheTokenParser) {
   for (const char *input : {"plain-statements.s", "gcc-dwarf5-views.s"}) {
     std::string plain = test::assemble(input, "--64");
     std::string commented = test::scratchDirectory() + "/" + input + ".commented.s";
-    test::RunResult edit = test::run("sed 's/$/ # token parser/' " + test::inputPath(input) +
-                                     " > " + commented);
+    test::RunResult edit =
+        test::run("sed 's/$/ # token parser/' " + test::inputPath(input) + " > " + commented);
     ASSERT_EQ(edit.ExitCode, 0) << edit.Output;
     std::string object = commented + ".o";
-    test::RunResult result = test::run(std::string(AFTERBURNER_AS_PATH) + " --64 -o " + object +
-                                       " " + commented);
+    test::RunResult result =
+        test::run(std::string(AFTERBURNER_AS_PATH) + " --64 -o " + object + " " + commented);
     ASSERT_EQ(result.ExitCode, 0) << input << ": " << result.Output;
     EXPECT_EQ(test::readBytes(plain), test::readBytes(object)) << input;
   }
@@ -229,9 +235,10 @@ TEST(Assembler, ClangWithoutIntegratedAssemblerFindsTheShim) {
                 "/ -c -O2 -o " + directory + "/probe.o " + source);
   ASSERT_EQ(result.ExitCode, 0) << result.Output;
   // clang's DWARF 5 output carries `.file 0 ... md5 0x...` (a 128-bit number).
-  EXPECT_EQ(test::run(std::string(AFTERBURNER_LLVM_DWARFDUMP) + " --verify " + directory +
-                      "/probe.o").ExitCode,
-            0);
+  EXPECT_EQ(
+      test::run(std::string(AFTERBURNER_LLVM_DWARFDUMP) + " --verify " + directory + "/probe.o")
+          .ExitCode,
+      0);
   std::vector<test::Site> sites = test::readSites(directory + "/probe.o");
   ASSERT_EQ(sites.size(), 1u);
   EXPECT_EQ(sites[0].Record.op, OP(sti));
@@ -243,9 +250,9 @@ TEST(Assembler, ReadsStandardInputAndSeveralInputs) {
                                     " -o " + directory + "/stdin.o");
   ASSERT_EQ(piped.ExitCode, 0) << piped.Output;
   EXPECT_EQ(test::readSites(directory + "/stdin.o").size(), 1u);
-  test::RunResult joined = test::run(std::string(AFTERBURNER_AS_PATH) + " -o " + directory +
-                                     "/joined.o " + test::inputPath("regions.s") + " " +
-                                     test::inputPath("comdat.s"));
+  test::RunResult joined =
+      test::run(std::string(AFTERBURNER_AS_PATH) + " -o " + directory + "/joined.o " +
+                test::inputPath("regions.s") + " " + test::inputPath("comdat.s"));
   ASSERT_EQ(joined.ExitCode, 0) << joined.Output;
   EXPECT_EQ(test::readSites(directory + "/joined.o").size(), 4u);
 }
@@ -260,8 +267,8 @@ TEST(Assembler, InstructionsWrittenAsBytesMakeSites) {
   std::vector<test::Site> sites = test::readSites(test::assemble("byte-encoded.s", "--64"));
   ASSERT_EQ(sites.size(), 4u);
   EXPECT_EQ(sites[0].Record.op, AFTERBURNER_OP_stac);
-  EXPECT_EQ(sites[0].Bytes, std::vector<uint8_t>({0x0f, 0x01, 0xcb, 0x66, 0x0f, 0x1f, 0x84, 0, 0,
-                                                  0, 0, 0}));
+  EXPECT_EQ(sites[0].Bytes,
+            std::vector<uint8_t>({0x0f, 0x01, 0xcb, 0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0}));
   EXPECT_EQ(sites[1].Record.op, AFTERBURNER_OP_xsaves);
   EXPECT_EQ(sites[1].Record.operand_form, AFTERBURNER_OPERAND_MEMORY);
   EXPECT_EQ(sites[1].Record.base, AFTERBURNER_REG_RDI);

@@ -40,9 +40,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Malformed{"too-many-operands.s", 3}, Malformed{"truncated-macro.s", 1},
                       Malformed{"truncated-operand.s", 2}, Malformed{"unassigned-loc-file.s", 1},
                       Malformed{"unknown-directive.s", 1},
-                      Malformed{"unknown-loc-subdirective.s", 2},
-                      Malformed{"unmatched-endif.s", 2}, Malformed{"unmatched-endm.s", 2},
-                      Malformed{"unterminated-string.s", 2}),
+                      Malformed{"unknown-loc-subdirective.s", 2}, Malformed{"unmatched-endif.s", 2},
+                      Malformed{"unmatched-endm.s", 2}, Malformed{"unterminated-string.s", 2}),
     [](const ::testing::TestParamInfo<Malformed> &info) {
       std::string name = info.param.File;
       name = name.substr(0, name.size() - 2);
@@ -64,8 +63,8 @@ TEST(Diagnostics, FailureKeepsAnExistingOutputUntouched) {
 
 TEST(Diagnostics, BadOptionsAreClearErrors) {
   std::string directory = test::scratchDirectory();
-  for (const char *options : {"--frobnicate", "--defsym nonsense", "-mrelax-relocations=maybe",
-                              "--32 --64"}) {
+  for (const char *options :
+       {"--frobnicate", "--defsym nonsense", "-mrelax-relocations=maybe", "--32 --64"}) {
     test::RunResult result = test::run(std::string(AFTERBURNER_AS_PATH) + " " + options + " -o " +
                                        directory + "/out.o " + test::inputPath("regions.s"));
     EXPECT_EQ(result.ExitCode, 1) << options;
@@ -75,8 +74,8 @@ TEST(Diagnostics, BadOptionsAreClearErrors) {
 }
 
 TEST(Diagnostics, StandardInputIsNamedLikeGnuAs) {
-  test::RunResult result = test::run("printf 'nop\\nbogus\\n' | " + std::string(AFTERBURNER_AS_PATH) +
-                                     " -o /dev/null");
+  test::RunResult result =
+      test::run("printf 'nop\\nbogus\\n' | " + std::string(AFTERBURNER_AS_PATH) + " -o /dev/null");
   EXPECT_EQ(result.ExitCode, 1);
   EXPECT_NE(result.Output.find("{standard input}:2: Error: "), std::string::npos) << result.Output;
 }
@@ -84,8 +83,8 @@ TEST(Diagnostics, StandardInputIsNamedLikeGnuAs) {
 TEST(Diagnostics, WarningsCanBeFatal) {
   std::string directory = test::scratchDirectory();
   test::run("printf '.warning \"careful\"\\nnop\\n' > " + directory + "/warn.s");
-  std::string command = std::string(AFTERBURNER_AS_PATH) + " -o " + directory + "/out.o " +
-                        directory + "/warn.s";
+  std::string command =
+      std::string(AFTERBURNER_AS_PATH) + " -o " + directory + "/out.o " + directory + "/warn.s";
   test::RunResult plain = test::run(command);
   EXPECT_EQ(plain.ExitCode, 0) << plain.Output;
   EXPECT_NE(plain.Output.find("warn.s:1: Warning: careful"), std::string::npos) << plain.Output;

@@ -49,16 +49,14 @@ struct ModeCase {
 
 class EveryOp : public ::testing::TestWithParam<ModeCase> {};
 
-const unsigned opModes[AFTERBURNER_OP_LIMIT] = {
-    0,
+const unsigned opModes[AFTERBURNER_OP_LIMIT] = {0,
 #define AFTERBURNER_OP_MODES(name, id, size, class_, flow, modes) modes,
-    AFTERBURNER_SITE_OPS(AFTERBURNER_OP_MODES)
+                                                AFTERBURNER_SITE_OPS(AFTERBURNER_OP_MODES)
 #undef AFTERBURNER_OP_MODES
 };
-const unsigned opSizes[AFTERBURNER_OP_LIMIT] = {
-    0,
+const unsigned opSizes[AFTERBURNER_OP_LIMIT] = {0,
 #define AFTERBURNER_OP_SIZE(name, id, size, class_, flow, modes) size,
-    AFTERBURNER_SITE_OPS(AFTERBURNER_OP_SIZE)
+                                                AFTERBURNER_SITE_OPS(AFTERBURNER_OP_SIZE)
 #undef AFTERBURNER_OP_SIZE
 };
 

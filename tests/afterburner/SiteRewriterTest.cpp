@@ -20,7 +20,8 @@ TEST(SiteRewriter, PaddingIsCanonicalLongestFirst) {
     for (unsigned count = 0; count <= 20; ++count) {
       std::string bytes;
       appendCanonicalPadding(bytes, count, mode);
-      EXPECT_EQ(std::vector<uint8_t>(bytes.begin(), bytes.end()), test::canonicalPadding(count, mode))
+      EXPECT_EQ(std::vector<uint8_t>(bytes.begin(), bytes.end()),
+                test::canonicalPadding(count, mode))
           << count << " bytes in mode " << mode;
     }
   std::string thirteen;

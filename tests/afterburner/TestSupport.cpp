@@ -28,7 +28,9 @@ RunResult run(const std::string &command) {
   return result;
 }
 
-std::string inputPath(const std::string &name) { return std::string(AFTERBURNER_TEST_INPUTS) + "/" + name; }
+std::string inputPath(const std::string &name) {
+  return std::string(AFTERBURNER_TEST_INPUTS) + "/" + name;
+}
 
 std::string scratchDirectory() {
   const ::testing::TestInfo *info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -36,8 +38,8 @@ std::string scratchDirectory() {
   for (char &character : name)
     if (character == '/')
       character = '_';
-  std::string directory = std::string(::testing::TempDir()) + "afterburner-" +
-                          std::to_string(::getpid()) + "-" + name;
+  std::string directory =
+      std::string(::testing::TempDir()) + "afterburner-" + std::to_string(::getpid()) + "-" + name;
   // Emptied once per test, so several calls in one test share it.
   static std::string prepared;
   if (prepared != directory)
@@ -69,8 +71,8 @@ namespace {
 
 // The section and offset a PC-relative field at `fieldOffset` of `noteSection` points to.
 bool resolve(const elf::ElfFile &file, const std::vector<elf::Symbol> &symbols,
-             const std::vector<elf::Relocation> &relocations, uint64_t fieldOffset,
-             int32_t stored, std::string &section, int64_t &offset) {
+             const std::vector<elf::Relocation> &relocations, uint64_t fieldOffset, int32_t stored,
+             std::string &section, int64_t &offset) {
   for (const elf::Relocation &relocation : relocations) {
     if (relocation.Offset != fieldOffset)
       continue;
@@ -131,9 +133,9 @@ std::vector<Site> readSites(const std::string &objectPath) {
 
 std::vector<uint8_t> canonicalPadding(unsigned count, unsigned mode) {
   static const std::vector<std::vector<uint8_t>> nops = {
-      {AFTERBURNER_NOP1}, {AFTERBURNER_NOP2}, {AFTERBURNER_NOP3}, {AFTERBURNER_NOP4},
-      {AFTERBURNER_NOP5}, {AFTERBURNER_NOP6}, {AFTERBURNER_NOP7}, {AFTERBURNER_NOP8},
-      {AFTERBURNER_NOP9}};
+      {AFTERBURNER_NOP1}, {AFTERBURNER_NOP2}, {AFTERBURNER_NOP3},
+      {AFTERBURNER_NOP4}, {AFTERBURNER_NOP5}, {AFTERBURNER_NOP6},
+      {AFTERBURNER_NOP7}, {AFTERBURNER_NOP8}, {AFTERBURNER_NOP9}};
   std::vector<uint8_t> padding;
   if (mode == 16)
     return std::vector<uint8_t>(count, AFTERBURNER_NOP1);

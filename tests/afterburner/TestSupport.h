@@ -28,9 +28,9 @@ std::string assemble(const std::string &name, const std::string &options = "");
 
 struct Site {
   afterburner_site Record{};
-  std::string Section;     // the section holding the site
-  uint64_t Offset = 0;     // site offset in that section
-  std::string NoteSection; // the note section (with its group) holding the record
+  std::string Section;        // the section holding the site
+  uint64_t Offset = 0;        // site offset in that section
+  std::string NoteSection;    // the note section (with its group) holding the record
   std::vector<uint8_t> Bytes; // site_length bytes at the site
   // MEMORY_SELF_RELATIVE: the operand's effective address as section + offset.
   std::string TargetSection;

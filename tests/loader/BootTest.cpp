@@ -12,11 +12,19 @@ namespace {
 using testing::TestImage;
 
 std::string console;
-void captureConsole(const char *text, size_t length) { console.append(text, length); }
+void captureConsole(const char *text, size_t length) {
+  console.append(text, length);
+}
 
-int detectYes(const afterburner_boot_info *) { return 1; }
-int initOk(const afterburner_boot_info *) { return 0; }
-int initFails(const afterburner_boot_info *) { return -5; }
+int detectYes(const afterburner_boot_info *) {
+  return 1;
+}
+int initOk(const afterburner_boot_info *) {
+  return 0;
+}
+int initFails(const afterburner_boot_info *) {
+  return -5;
+}
 
 class Boot : public ::testing::Test {
 protected:
@@ -30,8 +38,10 @@ protected:
     wedge.detect = detectYes;
     wedge.init = initOk;
     wedge.unimplemented = reinterpret_cast<const void *>(entry);
-    wedge.ops[AFTERBURNER_OP_cli] = {AFTERBURNER_POLICY_CALL, reinterpret_cast<const void *>(entry)};
-    wedge.ops[AFTERBURNER_OP_sti] = {AFTERBURNER_POLICY_CALL, reinterpret_cast<const void *>(entry)};
+    wedge.ops[AFTERBURNER_OP_cli] = {AFTERBURNER_POLICY_CALL,
+                                     reinterpret_cast<const void *>(entry)};
+    wedge.ops[AFTERBURNER_OP_sti] = {AFTERBURNER_POLICY_CALL,
+                                     reinterpret_cast<const void *>(entry)};
     wedge.ops[AFTERBURNER_OP_cpuid] = {AFTERBURNER_POLICY_NATIVE, nullptr};
   }
 

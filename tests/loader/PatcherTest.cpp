@@ -1,7 +1,7 @@
 // Tests for loader/patcher.cpp: the bytes written for every op under every policy.
+#include "patcher.h"
 #include "harness.h"
 #include "op_table.h"
-#include "patcher.h"
 #include "site_table.h"
 
 #include <gtest/gtest.h>

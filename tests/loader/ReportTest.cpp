@@ -38,8 +38,9 @@ TEST(Report, SummaryLine) {
   summary.opCounts = counts;
   char buffer[256];
   formatSummary(summary, buffer, sizeof buffer);
-  EXPECT_STREQ(buffer,
-               "afterburner: wedge=xen sites=2813 patched=2809 native=4 rejected=0 (cli 775, sti 904)\n");
+  EXPECT_STREQ(
+      buffer,
+      "afterburner: wedge=xen sites=2813 patched=2809 native=4 rejected=0 (cli 775, sti 904)\n");
 }
 
 TEST(Report, DiagnosticsKeepLinesAndCountTheOverflow) {

@@ -102,10 +102,10 @@ TEST(RoundTrip, EveryInstructionOfTheSourceIsASite) {
   for (const auto &[address, op] : loaderSites(image, *table))
     ++perOp[loader::opName(op)];
   const std::map<std::string, int> expected = {
-      {"cli", 2},       {"sti", 1},      {"pushf", 1},     {"popf", 1},      {"hlt", 1},
-      {"in_imm", 1},    {"in_dx", 1},    {"out_imm", 1},   {"out_dx", 1},    {"read_cr3", 1},
-      {"write_cr3", 1}, {"read_cr0", 1}, {"rdmsr", 1},     {"wrmsr", 1},     {"rdtsc", 1},
-      {"cpuid", 1},     {"invlpg", 1},   {"lgdt", 1},      {"write_sreg", 1}, {"swapgs", 1},
+      {"cli", 2},       {"sti", 1},      {"pushf", 1},   {"popf", 1},       {"hlt", 1},
+      {"in_imm", 1},    {"in_dx", 1},    {"out_imm", 1}, {"out_dx", 1},     {"read_cr3", 1},
+      {"write_cr3", 1}, {"read_cr0", 1}, {"rdmsr", 1},   {"wrmsr", 1},      {"rdtsc", 1},
+      {"cpuid", 1},     {"invlpg", 1},   {"lgdt", 1},    {"write_sreg", 1}, {"swapgs", 1},
       {"int_n", 1},     {"iret", 1}};
   EXPECT_EQ(perOp, expected);
 }
@@ -190,13 +190,15 @@ std::string temporaryPath(const char *name) {
   return ::testing::TempDir() + "afterburner-roundtrip-" + name;
 }
 
-bool exists(const std::string &path) { return std::ifstream(path).good(); }
+bool exists(const std::string &path) {
+  return std::ifstream(path).good();
+}
 
 TEST(PatchCommand, PatchesAndFillsThePatchState) {
   const std::string output = temporaryPath("patched");
   std::remove(output.c_str());
-  const auto result = runTool("patch --wedge roundtrip " + std::string(AFTERBURNER_ROUNDTRIP_IMAGE) +
-                              " " + output);
+  const auto result =
+      runTool("patch --wedge roundtrip " + std::string(AFTERBURNER_ROUNDTRIP_IMAGE) + " " + output);
   ASSERT_EQ(result.status, 0) << result.output;
   EXPECT_NE(result.output.find("afterburner: wedge=roundtrip sites=23 patched=21"),
             std::string::npos);
@@ -220,8 +222,8 @@ TEST(PatchCommand, PatchesAndFillsThePatchState) {
 TEST(PatchCommand, MissingWedgeIsAClearErrorAndWritesNothing) {
   const std::string output = temporaryPath("missing");
   std::remove(output.c_str());
-  const auto result = runTool("patch --wedge nosuch " + std::string(AFTERBURNER_ROUNDTRIP_IMAGE) +
-                              " " + output);
+  const auto result =
+      runTool("patch --wedge nosuch " + std::string(AFTERBURNER_ROUNDTRIP_IMAGE) + " " + output);
   EXPECT_EQ(result.status, 1);
   EXPECT_NE(result.output.find("no symbol afterburner_wedge_nosuch"), std::string::npos);
   EXPECT_NE(result.output.find("wedges in the image: roundtrip"), std::string::npos)
@@ -244,8 +246,8 @@ TEST(PatchCommand, ImageWithoutAfterburnerNotesIsAClearError) {
   // The tool itself: an ELF with GNU notes but no PATCH_STATE note.
   const std::string output = temporaryPath("tool-out");
   std::remove(output.c_str());
-  const auto result = runTool("patch --wedge roundtrip " + std::string(AFTERBURNER_TOOL) + " " +
-                              output);
+  const auto result =
+      runTool("patch --wedge roundtrip " + std::string(AFTERBURNER_TOOL) + " " + output);
   EXPECT_EQ(result.status, 1);
   EXPECT_TRUE(result.output.find("no PATCH_STATE note") != std::string::npos ||
               result.output.find("no notes") != std::string::npos)

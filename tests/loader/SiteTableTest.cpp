@@ -66,8 +66,7 @@ TEST_P(EveryOp, BytesOfAnotherOpAreRefused) {
   EXPECT_NE(result->messages().find("not an instruction of this op"), std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(SiteTable, EveryOp,
-                         ::testing::Range(1u, unsigned(AFTERBURNER_OP_LIMIT)));
+INSTANTIATE_TEST_SUITE_P(SiteTable, EveryOp, ::testing::Range(1u, unsigned(AFTERBURNER_OP_LIMIT)));
 
 TEST(SiteTable, ValidSitesAreSortedByAddress) {
   TestImage image;
@@ -97,7 +96,7 @@ TEST(SiteTable, ManyRecordsInOneNote) {
 
 TEST(SiteTable, ForeignNotesAreSkippedSilently) {
   TestImage image;
-  image.addNote(3, "GNU", std::vector<uint8_t>(20, 0x11));          // build id
+  image.addNote(3, "GNU", std::vector<uint8_t>(20, 0x11));                        // build id
   image.addNote(AFTERBURNER_NOTE_TYPE_SITES, "Xen", std::vector<uint8_t>(24, 0)); // other owner
   image.addNote(0x12345601, AFTERBURNER_NOTE_NAME, std::vector<uint8_t>(24, 0));  // other family
   image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);

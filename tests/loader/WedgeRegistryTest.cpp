@@ -9,9 +9,15 @@
 namespace afterburner::loader {
 namespace {
 
-int detectNone(const afterburner_boot_info *) { return 0; }
-int detectLow(const afterburner_boot_info *) { return 10; }
-int detectHigh(const afterburner_boot_info *) { return 20; }
+int detectNone(const afterburner_boot_info *) {
+  return 0;
+}
+int detectLow(const afterburner_boot_info *) {
+  return 10;
+}
+int detectHigh(const afterburner_boot_info *) {
+  return 20;
+}
 int detectByEntry(const afterburner_boot_info *boot) {
   return boot && boot->entry_kind == AFTERBURNER_ENTRY_XEN_PV ? 50 : 0;
 }
@@ -99,7 +105,9 @@ TEST(WedgeRegistry, NamesCompareExactly) {
   EXPECT_FALSE(wedgeNameEquals(nullptr, "xen"));
 }
 
-TEST(WedgeRegistry, HostedBuildsLinkNoWedge) { EXPECT_EQ(linkedWedges().count, 0u); }
+TEST(WedgeRegistry, HostedBuildsLinkNoWedge) {
+  EXPECT_EQ(linkedWedges().count, 0u);
+}
 
 } // namespace
 } // namespace afterburner::loader

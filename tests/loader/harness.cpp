@@ -42,7 +42,9 @@ TextWriteLog &textWriteLog() {
   return log;
 }
 
-void resetTextWriteLog() { textWriteLog() = TextWriteLog(); }
+void resetTextWriteLog() {
+  textWriteLog() = TextWriteLog();
+}
 
 std::vector<uint8_t> canonicalNops(size_t length, unsigned mode) {
   std::vector<uint8_t> bytes(length);
@@ -149,8 +151,7 @@ afterburner_site TestImage::record(unsigned op, uint8_t siteLength, uint8_t insn
   record.site_length = siteLength;
   record.insn_length = insnLength;
   record.mode = static_cast<uint8_t>(mode);
-  record.reg = record.special = record.base = record.index = record.segment =
-      AFTERBURNER_REG_NONE;
+  record.reg = record.special = record.base = record.index = record.segment = AFTERBURNER_REG_NONE;
   return record;
 }
 
@@ -168,84 +169,161 @@ uintptr_t TestImage::addSite(unsigned op, const std::vector<uint8_t> &instructio
 
 std::vector<uint8_t> sampleInstruction(unsigned op) {
   switch (op) {
-  case AFTERBURNER_OP_cli: return {0xfa};
-  case AFTERBURNER_OP_sti: return {0xfb};
-  case AFTERBURNER_OP_pushf: return {0x9c};
-  case AFTERBURNER_OP_popf: return {0x9d};
-  case AFTERBURNER_OP_hlt: return {0xf4};
-  case AFTERBURNER_OP_monitor: return {0x0f, 0x01, 0xc8};
-  case AFTERBURNER_OP_mwait: return {0x0f, 0x01, 0xc9};
-  case AFTERBURNER_OP_in_imm: return {0xe4, 0x60};
-  case AFTERBURNER_OP_in_dx: return {0xec};
-  case AFTERBURNER_OP_out_imm: return {0xe6, 0x80};
-  case AFTERBURNER_OP_out_dx: return {0xee};
-  case AFTERBURNER_OP_ins: return {0xf3, 0x6c};
-  case AFTERBURNER_OP_outs: return {0x6e};
-  case AFTERBURNER_OP_read_cr0: return {0x0f, 0x20, 0xc0};
-  case AFTERBURNER_OP_write_cr0: return {0x0f, 0x22, 0xc0};
-  case AFTERBURNER_OP_read_cr2: return {0x0f, 0x20, 0xd0};
-  case AFTERBURNER_OP_write_cr2: return {0x0f, 0x22, 0xd0};
-  case AFTERBURNER_OP_read_cr3: return {0x0f, 0x20, 0xd8};
-  case AFTERBURNER_OP_write_cr3: return {0x0f, 0x22, 0xd8};
-  case AFTERBURNER_OP_read_cr4: return {0x0f, 0x20, 0xe0};
-  case AFTERBURNER_OP_write_cr4: return {0x0f, 0x22, 0xe0};
-  case AFTERBURNER_OP_read_cr8: return {0x44, 0x0f, 0x20, 0xc0};
-  case AFTERBURNER_OP_write_cr8: return {0x44, 0x0f, 0x22, 0xc0};
-  case AFTERBURNER_OP_clts: return {0x0f, 0x06};
-  case AFTERBURNER_OP_lmsw: return {0x0f, 0x01, 0xf0};
-  case AFTERBURNER_OP_smsw: return {0x0f, 0x01, 0xe0};
-  case AFTERBURNER_OP_read_dr: return {0x0f, 0x21, 0xf8};
-  case AFTERBURNER_OP_write_dr: return {0x0f, 0x23, 0xf8};
-  case AFTERBURNER_OP_lgdt: return {0x0f, 0x01, 0x10};
-  case AFTERBURNER_OP_lidt: return {0x0f, 0x01, 0x18};
-  case AFTERBURNER_OP_lldt: return {0x0f, 0x00, 0xd0};
-  case AFTERBURNER_OP_ltr: return {0x0f, 0x00, 0xd8};
-  case AFTERBURNER_OP_sgdt: return {0x0f, 0x01, 0x00};
-  case AFTERBURNER_OP_sidt: return {0x0f, 0x01, 0x08};
-  case AFTERBURNER_OP_sldt: return {0x0f, 0x00, 0xc0};
-  case AFTERBURNER_OP_str: return {0x0f, 0x00, 0xc8};
-  case AFTERBURNER_OP_write_sreg: return {0x8e, 0xd8};
-  case AFTERBURNER_OP_read_sreg: return {0x8c, 0xd8};
-  case AFTERBURNER_OP_push_sreg: return {0x0f, 0xa0};
-  case AFTERBURNER_OP_pop_sreg: return {0x0f, 0xa1};
-  case AFTERBURNER_OP_load_far_pointer: return {0x0f, 0xb2, 0x00};
-  case AFTERBURNER_OP_far_jmp: return {0xff, 0x28};
-  case AFTERBURNER_OP_far_call: return {0xff, 0x18};
-  case AFTERBURNER_OP_far_ret: return {0x48, 0xcb};
-  case AFTERBURNER_OP_lar: return {0x0f, 0x02, 0xc0};
-  case AFTERBURNER_OP_lsl: return {0x0f, 0x03, 0xc0};
-  case AFTERBURNER_OP_verr: return {0x0f, 0x00, 0xe0};
-  case AFTERBURNER_OP_verw: return {0x0f, 0x00, 0xe8};
-  case AFTERBURNER_OP_arpl: return {0x63, 0xc0};
-  case AFTERBURNER_OP_rdmsr: return {0x0f, 0x32};
-  case AFTERBURNER_OP_wrmsr: return {0x0f, 0x30};
-  case AFTERBURNER_OP_rdtsc: return {0x0f, 0x31};
-  case AFTERBURNER_OP_rdtscp: return {0x0f, 0x01, 0xf9};
-  case AFTERBURNER_OP_rdpmc: return {0x0f, 0x33};
-  case AFTERBURNER_OP_cpuid: return {0x0f, 0xa2};
-  case AFTERBURNER_OP_invlpg: return {0x0f, 0x01, 0x38};
-  case AFTERBURNER_OP_invpcid: return {0x66, 0x0f, 0x38, 0x82, 0x00};
-  case AFTERBURNER_OP_wbinvd: return {0x0f, 0x09};
-  case AFTERBURNER_OP_invd: return {0x0f, 0x08};
-  case AFTERBURNER_OP_iret: return {0x48, 0xcf};
-  case AFTERBURNER_OP_sysret: return {0x48, 0x0f, 0x07};
-  case AFTERBURNER_OP_sysexit: return {0x48, 0x0f, 0x35};
-  case AFTERBURNER_OP_swapgs: return {0x0f, 0x01, 0xf8};
-  case AFTERBURNER_OP_xsetbv: return {0x0f, 0x01, 0xd1};
-  case AFTERBURNER_OP_xgetbv: return {0x0f, 0x01, 0xd0};
-  case AFTERBURNER_OP_rdfsbase: return {0xf3, 0x48, 0x0f, 0xae, 0xc0};
-  case AFTERBURNER_OP_rdgsbase: return {0xf3, 0x48, 0x0f, 0xae, 0xc8};
-  case AFTERBURNER_OP_wrfsbase: return {0xf3, 0x48, 0x0f, 0xae, 0xd0};
-  case AFTERBURNER_OP_wrgsbase: return {0xf3, 0x48, 0x0f, 0xae, 0xd8};
-  case AFTERBURNER_OP_stac: return {0x0f, 0x01, 0xcb};
-  case AFTERBURNER_OP_clac: return {0x0f, 0x01, 0xca};
-  case AFTERBURNER_OP_xsaves: return {0x48, 0x0f, 0xc7, 0x28};
-  case AFTERBURNER_OP_xrstors: return {0x48, 0x0f, 0xc7, 0x18};
-  case AFTERBURNER_OP_int_n: return {0xcd, 0x80};
-  default: throw std::out_of_range("no sample instruction for op");
+  case AFTERBURNER_OP_cli:
+    return {0xfa};
+  case AFTERBURNER_OP_sti:
+    return {0xfb};
+  case AFTERBURNER_OP_pushf:
+    return {0x9c};
+  case AFTERBURNER_OP_popf:
+    return {0x9d};
+  case AFTERBURNER_OP_hlt:
+    return {0xf4};
+  case AFTERBURNER_OP_monitor:
+    return {0x0f, 0x01, 0xc8};
+  case AFTERBURNER_OP_mwait:
+    return {0x0f, 0x01, 0xc9};
+  case AFTERBURNER_OP_in_imm:
+    return {0xe4, 0x60};
+  case AFTERBURNER_OP_in_dx:
+    return {0xec};
+  case AFTERBURNER_OP_out_imm:
+    return {0xe6, 0x80};
+  case AFTERBURNER_OP_out_dx:
+    return {0xee};
+  case AFTERBURNER_OP_ins:
+    return {0xf3, 0x6c};
+  case AFTERBURNER_OP_outs:
+    return {0x6e};
+  case AFTERBURNER_OP_read_cr0:
+    return {0x0f, 0x20, 0xc0};
+  case AFTERBURNER_OP_write_cr0:
+    return {0x0f, 0x22, 0xc0};
+  case AFTERBURNER_OP_read_cr2:
+    return {0x0f, 0x20, 0xd0};
+  case AFTERBURNER_OP_write_cr2:
+    return {0x0f, 0x22, 0xd0};
+  case AFTERBURNER_OP_read_cr3:
+    return {0x0f, 0x20, 0xd8};
+  case AFTERBURNER_OP_write_cr3:
+    return {0x0f, 0x22, 0xd8};
+  case AFTERBURNER_OP_read_cr4:
+    return {0x0f, 0x20, 0xe0};
+  case AFTERBURNER_OP_write_cr4:
+    return {0x0f, 0x22, 0xe0};
+  case AFTERBURNER_OP_read_cr8:
+    return {0x44, 0x0f, 0x20, 0xc0};
+  case AFTERBURNER_OP_write_cr8:
+    return {0x44, 0x0f, 0x22, 0xc0};
+  case AFTERBURNER_OP_clts:
+    return {0x0f, 0x06};
+  case AFTERBURNER_OP_lmsw:
+    return {0x0f, 0x01, 0xf0};
+  case AFTERBURNER_OP_smsw:
+    return {0x0f, 0x01, 0xe0};
+  case AFTERBURNER_OP_read_dr:
+    return {0x0f, 0x21, 0xf8};
+  case AFTERBURNER_OP_write_dr:
+    return {0x0f, 0x23, 0xf8};
+  case AFTERBURNER_OP_lgdt:
+    return {0x0f, 0x01, 0x10};
+  case AFTERBURNER_OP_lidt:
+    return {0x0f, 0x01, 0x18};
+  case AFTERBURNER_OP_lldt:
+    return {0x0f, 0x00, 0xd0};
+  case AFTERBURNER_OP_ltr:
+    return {0x0f, 0x00, 0xd8};
+  case AFTERBURNER_OP_sgdt:
+    return {0x0f, 0x01, 0x00};
+  case AFTERBURNER_OP_sidt:
+    return {0x0f, 0x01, 0x08};
+  case AFTERBURNER_OP_sldt:
+    return {0x0f, 0x00, 0xc0};
+  case AFTERBURNER_OP_str:
+    return {0x0f, 0x00, 0xc8};
+  case AFTERBURNER_OP_write_sreg:
+    return {0x8e, 0xd8};
+  case AFTERBURNER_OP_read_sreg:
+    return {0x8c, 0xd8};
+  case AFTERBURNER_OP_push_sreg:
+    return {0x0f, 0xa0};
+  case AFTERBURNER_OP_pop_sreg:
+    return {0x0f, 0xa1};
+  case AFTERBURNER_OP_load_far_pointer:
+    return {0x0f, 0xb2, 0x00};
+  case AFTERBURNER_OP_far_jmp:
+    return {0xff, 0x28};
+  case AFTERBURNER_OP_far_call:
+    return {0xff, 0x18};
+  case AFTERBURNER_OP_far_ret:
+    return {0x48, 0xcb};
+  case AFTERBURNER_OP_lar:
+    return {0x0f, 0x02, 0xc0};
+  case AFTERBURNER_OP_lsl:
+    return {0x0f, 0x03, 0xc0};
+  case AFTERBURNER_OP_verr:
+    return {0x0f, 0x00, 0xe0};
+  case AFTERBURNER_OP_verw:
+    return {0x0f, 0x00, 0xe8};
+  case AFTERBURNER_OP_arpl:
+    return {0x63, 0xc0};
+  case AFTERBURNER_OP_rdmsr:
+    return {0x0f, 0x32};
+  case AFTERBURNER_OP_wrmsr:
+    return {0x0f, 0x30};
+  case AFTERBURNER_OP_rdtsc:
+    return {0x0f, 0x31};
+  case AFTERBURNER_OP_rdtscp:
+    return {0x0f, 0x01, 0xf9};
+  case AFTERBURNER_OP_rdpmc:
+    return {0x0f, 0x33};
+  case AFTERBURNER_OP_cpuid:
+    return {0x0f, 0xa2};
+  case AFTERBURNER_OP_invlpg:
+    return {0x0f, 0x01, 0x38};
+  case AFTERBURNER_OP_invpcid:
+    return {0x66, 0x0f, 0x38, 0x82, 0x00};
+  case AFTERBURNER_OP_wbinvd:
+    return {0x0f, 0x09};
+  case AFTERBURNER_OP_invd:
+    return {0x0f, 0x08};
+  case AFTERBURNER_OP_iret:
+    return {0x48, 0xcf};
+  case AFTERBURNER_OP_sysret:
+    return {0x48, 0x0f, 0x07};
+  case AFTERBURNER_OP_sysexit:
+    return {0x48, 0x0f, 0x35};
+  case AFTERBURNER_OP_swapgs:
+    return {0x0f, 0x01, 0xf8};
+  case AFTERBURNER_OP_xsetbv:
+    return {0x0f, 0x01, 0xd1};
+  case AFTERBURNER_OP_xgetbv:
+    return {0x0f, 0x01, 0xd0};
+  case AFTERBURNER_OP_rdfsbase:
+    return {0xf3, 0x48, 0x0f, 0xae, 0xc0};
+  case AFTERBURNER_OP_rdgsbase:
+    return {0xf3, 0x48, 0x0f, 0xae, 0xc8};
+  case AFTERBURNER_OP_wrfsbase:
+    return {0xf3, 0x48, 0x0f, 0xae, 0xd0};
+  case AFTERBURNER_OP_wrgsbase:
+    return {0xf3, 0x48, 0x0f, 0xae, 0xd8};
+  case AFTERBURNER_OP_stac:
+    return {0x0f, 0x01, 0xcb};
+  case AFTERBURNER_OP_clac:
+    return {0x0f, 0x01, 0xca};
+  case AFTERBURNER_OP_xsaves:
+    return {0x48, 0x0f, 0xc7, 0x28};
+  case AFTERBURNER_OP_xrstors:
+    return {0x48, 0x0f, 0xc7, 0x18};
+  case AFTERBURNER_OP_int_n:
+    return {0xcd, 0x80};
+  default:
+    throw std::out_of_range("no sample instruction for op");
   }
 }
 
-unsigned sampleMode(unsigned op) { return op == AFTERBURNER_OP_arpl ? 32 : 64; }
+unsigned sampleMode(unsigned op) {
+  return op == AFTERBURNER_OP_arpl ? 32 : 64;
+}
 
 } // namespace afterburner::loader::testing

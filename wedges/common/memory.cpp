@@ -13,10 +13,7 @@ extern "C" {
 
 __attribute__((weak)) void *memcpy(void *destination, const void *source, size_t length) {
   void *result = destination;
-  asm volatile("rep movsb"
-               : "+D"(destination), "+S"(source), "+c"(length)
-               :
-               : "memory");
+  asm volatile("rep movsb" : "+D"(destination), "+S"(source), "+c"(length) : : "memory");
   return result;
 }
 

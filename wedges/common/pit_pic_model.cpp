@@ -19,7 +19,9 @@ uint64_t nanosecondsFromTicks(uint64_t ticks) {
   return seconds * NanosecondsPerSecond + rest * NanosecondsPerSecond / PitFrequencyHz;
 }
 
-bool isPeriodicMode(uint8_t mode) { return mode == 2 || mode == 3; }
+bool isPeriodicMode(uint8_t mode) {
+  return mode == 2 || mode == 3;
+}
 
 } // namespace
 
@@ -156,8 +158,7 @@ void PitModel::write(uint16_t port, uint8_t value, uint64_t nowNs) {
 uint8_t PitModel::read(uint16_t port, uint64_t nowNs) {
   if (port == SystemControlPortB) {
     refreshToggle = !refreshToggle; // some delay loops wait for this bit to flip
-    return uint8_t(portB | (refreshToggle ? 0x10 : 0) |
-                   (channels[2].output(nowNs) ? 0x20 : 0));
+    return uint8_t(portB | (refreshToggle ? 0x10 : 0) | (channels[2].output(nowNs) ? 0x20 : 0));
   }
   if (port == PitControlPort)
     return 0xff; // the 8254 control register is write-only
@@ -180,8 +181,8 @@ bool PitModel::takeTimerChanged() {
 // ---- PicModel ---------------------------------------------------------------------------
 
 bool PicModel::ownsPort(uint16_t port) {
-  return port == PicMasterCommandPort || port == PicMasterDataPort ||
-         port == PicSlaveCommandPort || port == PicSlaveDataPort;
+  return port == PicMasterCommandPort || port == PicMasterDataPort || port == PicSlaveCommandPort ||
+         port == PicSlaveDataPort;
 }
 
 void PicModel::endOfInterrupt(Chip &chip, uint8_t command) {
@@ -191,7 +192,7 @@ void PicModel::endOfInterrupt(Chip &chip, uint8_t command) {
     return;
   }
   if (kind != 0x20 && kind != 0xa0)
-    return; // rotation and priority commands: not modelled
+    return;                                   // rotation and priority commands: not modelled
   for (unsigned line = 0; line < 8; ++line) { // non-specific: the highest priority
     if (chip.service & (1u << line)) {
       chip.service &= uint8_t(~(1u << line));

@@ -63,7 +63,7 @@ private:
   void latch(uint64_t nowNs);
 
   uint16_t reload = 0;
-  uint8_t accessMode = 3;   // 1 low, 2 high, 3 low then high
+  uint8_t accessMode = 3; // 1 low, 2 high, 3 low then high
   uint8_t operatingMode = 0;
   bool writeHighNext = false;
   bool readHighNext = false;

@@ -58,7 +58,9 @@ extern "C" void afterburner_common_set_console(afterburner_console_write_fn writ
   consoleWrite = write;
 }
 
-extern "C" void afterburner_common_set_halt(afterburner_halt_fn halt) { haltHook = halt; }
+extern "C" void afterburner_common_set_halt(afterburner_halt_fn halt) {
+  haltHook = halt;
+}
 
 extern "C" void afterburner_common_panic(const char *message) {
   Line().text("afterburner: ").text(message).text("\n").print();

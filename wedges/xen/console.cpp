@@ -8,13 +8,17 @@
 namespace afterburner::xen {
 namespace {
 
-void writeToXen(const char *text, size_t length) { xen::consoleWrite(text, length); }
+void writeToXen(const char *text, size_t length) {
+  xen::consoleWrite(text, length);
+}
 
 ConsoleBuffer console(writeToXen);
 
 } // namespace
 
-void consolePut(char byte) { console.put(byte); }
+void consolePut(char byte) {
+  console.put(byte);
+}
 
 void consoleWrite(const char *text) {
   while (*text)
@@ -34,7 +38,9 @@ void consoleWriteNumber(uint64_t value, unsigned base) {
     console.put(digits[--count]);
 }
 
-void consoleFlush() { console.flush(); }
+void consoleFlush() {
+  console.flush();
+}
 
 [[noreturn]] void shutdown(unsigned reason) {
   consoleFlush();

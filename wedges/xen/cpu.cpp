@@ -54,8 +54,7 @@ uint64_t nativeReadMsr(uint32_t msr) {
 }
 
 void nativeWriteMsr(uint32_t msr, uint64_t value) {
-  asm volatile("wrmsr" ::"c"(msr), "a"(uint32_t(value)), "d"(uint32_t(value >> 32))
-               : "memory");
+  asm volatile("wrmsr" ::"c"(msr), "a"(uint32_t(value)), "d"(uint32_t(value >> 32)) : "memory");
 }
 
 uint64_t readMsr(uint32_t msr) {
@@ -121,16 +120,22 @@ void halt() {
 
 uint64_t controlRegister(unsigned number) {
   switch (number) {
-  case 0: return cr0Shadow;
-  case 2: return vcpu()->arch.cr2;
-  case 4: return cr4Shadow;
-  default: return cr8Shadow;
+  case 0:
+    return cr0Shadow;
+  case 2:
+    return vcpu()->arch.cr2;
+  case 4:
+    return cr4Shadow;
+  default:
+    return cr8Shadow;
   }
 }
 
 } // namespace
 
-void cpuInitialize() { cr0Shadow = Cr0Initial; }
+void cpuInitialize() {
+  cr0Shadow = Cr0Initial;
+}
 
 } // namespace afterburner::xen
 
@@ -174,7 +179,8 @@ extern "C" void afterburner_xen_handle_cpu(SiteFrame *frame, const afterburner_s
     return;
   }
   case AFTERBURNER_OP_wrmsr:
-    return writeMsr(uint32_t(frame->rcx), uint32_t(frame->rax) | uint64_t(uint32_t(frame->rdx)) << 32);
+    return writeMsr(uint32_t(frame->rcx), uint32_t(frame->rax) | uint64_t(uint32_t(frame->rdx))
+                                                                     << 32);
   default:
     afterburner_common_halt_unimplemented(site, frame->returnAddress);
   }

@@ -39,10 +39,9 @@ void copyBytes(void *destination, const void *source, size_t length) {
 
 void loadInterruptTable(const TablePointer &pointer) {
   idtShadow = pointer;
-  const size_t count =
-      translateIdt((const uint8_t *)(uintptr_t)pointer.base, pointer.limit,
-                   (uint64_t)(uintptr_t)afterburner_xen_trap_stubs, TrapStubSize,
-                   afterburner_xen_gate_handlers, trapEntries, 256);
+  const size_t count = translateIdt((const uint8_t *)(uintptr_t)pointer.base, pointer.limit,
+                                    (uint64_t)(uintptr_t)afterburner_xen_trap_stubs, TrapStubSize,
+                                    afterburner_xen_gate_handlers, trapEntries, 256);
   for (size_t index = 0; index < count; ++index) {
     trapTable[index].vector = trapEntries[index].vector;
     trapTable[index].flags = trapEntries[index].flags;
@@ -103,14 +102,15 @@ TablePointer loadTablePointer(SiteFrame &frame, const afterburner_site &site) {
 
 } // namespace
 
-SegmentBases &segmentBases() { return bases; }
+SegmentBases &segmentBases() {
+  return bases;
+}
 
 } // namespace afterburner::xen
 
 using namespace afterburner::xen;
 
-extern "C" void afterburner_xen_handle_descriptor(SiteFrame *frame,
-                                                  const afterburner_site *site) {
+extern "C" void afterburner_xen_handle_descriptor(SiteFrame *frame, const afterburner_site *site) {
   switch (site->op) {
   case AFTERBURNER_OP_lidt:
     return loadInterruptTable(loadTablePointer(*frame, *site));

@@ -41,14 +41,18 @@ int eventsInitialize() {
   return 0;
 }
 
-void raiseIrq(unsigned irq) { pic.raise(irq); }
+void raiseIrq(unsigned irq) {
+  pic.raise(irq);
+}
 
 void picWrite(uint16_t port, uint8_t value) {
   pic.write(port, value);
   refreshPendingIrqs();
 }
 
-uint8_t picRead(uint16_t port) { return pic.read(port); }
+uint8_t picRead(uint16_t port) {
+  return pic.read(port);
+}
 
 void refreshPendingIrqs() {
   // Xen checks this byte when it returns to the guest, as does the wedge on unmask.

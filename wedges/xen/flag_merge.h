@@ -12,8 +12,8 @@ namespace afterburner::xen {
 constexpr uint64_t FlagInterrupt = 1u << 9;
 // What popf may load for real in ring 3: CF PF AF ZF SF DF OF and reserved bit 1. TF, AC,
 // NT, IOPL, IF stay as Xen keeps them.
-constexpr uint64_t FlagsLoadable = 0x0001u | 0x0002u | 0x0004u | 0x0010u | 0x0040u | 0x0080u |
-                                   0x0400u | 0x0800u;
+constexpr uint64_t FlagsLoadable =
+    0x0001u | 0x0002u | 0x0004u | 0x0010u | 0x0040u | 0x0080u | 0x0400u | 0x0800u;
 
 // The image pushf writes: the real flags with IF replaced by the virtual IF.
 constexpr uint64_t pushfImage(uint64_t realFlags, uint8_t upcallMask) {
@@ -21,7 +21,9 @@ constexpr uint64_t pushfImage(uint64_t realFlags, uint8_t upcallMask) {
 }
 
 // The mask popf leaves: events masked when the popped image has IF clear.
-constexpr uint8_t popfMask(uint64_t image) { return (image & FlagInterrupt) ? 0 : 1; }
+constexpr uint8_t popfMask(uint64_t image) {
+  return (image & FlagInterrupt) ? 0 : 1;
+}
 
 // The flags popf loads for real (IF forced on: a PV guest's real IF is always set).
 constexpr uint64_t popfRealFlags(uint64_t image) {

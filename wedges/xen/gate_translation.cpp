@@ -9,9 +9,13 @@ constexpr uint8_t TypeInterruptGate = 0xe;
 constexpr uint8_t TypeTrapGate = 0xf;
 constexpr uint8_t TrapFlagInterrupt = 4; // TI_SET_IF in xen/arch-x86/xen.h
 
-uint16_t load16(const uint8_t *bytes) { return uint16_t(bytes[0] | bytes[1] << 8); }
+uint16_t load16(const uint8_t *bytes) {
+  return uint16_t(bytes[0] | bytes[1] << 8);
+}
 
-uint32_t load32(const uint8_t *bytes) { return uint32_t(load16(bytes)) | uint32_t(load16(bytes + 2)) << 16; }
+uint32_t load32(const uint8_t *bytes) {
+  return uint32_t(load16(bytes)) | uint32_t(load16(bytes + 2)) << 16;
+}
 
 } // namespace
 
@@ -29,8 +33,7 @@ Gate decodeGate(const uint8_t *descriptor) {
   return gate;
 }
 
-TrapEntry translateGate(const Gate &gate, unsigned vector, uint64_t stubBase,
-                        unsigned stubSize) {
+TrapEntry translateGate(const Gate &gate, unsigned vector, uint64_t stubBase, unsigned stubSize) {
   TrapEntry entry{};
   entry.vector = uint8_t(vector);
   entry.flags = uint8_t(gate.privilege == 0 ? 1 : gate.privilege);

@@ -33,8 +33,7 @@ struct TrapEntry {
   uint64_t stubAddress;
 };
 
-TrapEntry translateGate(const Gate &gate, unsigned vector, uint64_t stubBase,
-                        unsigned stubSize);
+TrapEntry translateGate(const Gate &gate, unsigned vector, uint64_t stubBase, unsigned stubSize);
 
 // Walks an IDT of limit + 1 bytes: for every present gate, records the kernel's handler in
 // handlers[vector] and writes a trap entry; returns the number of entries written (at most

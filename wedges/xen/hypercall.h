@@ -10,8 +10,9 @@ extern "C" char afterburner_xen_hypercall_page[];
 
 namespace afterburner::xen {
 
-template <unsigned Number> inline long hypercall(unsigned long a1 = 0, unsigned long a2 = 0,
-                                                 unsigned long a3 = 0, unsigned long a4 = 0) {
+template <unsigned Number>
+inline long hypercall(unsigned long a1 = 0, unsigned long a2 = 0, unsigned long a3 = 0,
+                      unsigned long a4 = 0) {
   static_assert(Number < 4096 / 32, "the hypercall page has 128 stubs");
   long result;
   register unsigned long r10 asm("r10") = a4;
@@ -35,13 +36,11 @@ inline long physdevOp(int command, void *argument) {
 }
 
 inline long eventChannelOp(int command, void *argument) {
-  return hypercall<__HYPERVISOR_event_channel_op>((unsigned long)command,
-                                                  (unsigned long)argument);
+  return hypercall<__HYPERVISOR_event_channel_op>((unsigned long)command, (unsigned long)argument);
 }
 
 inline long vcpuOp(int command, unsigned vcpu, void *argument) {
-  return hypercall<__HYPERVISOR_vcpu_op>((unsigned long)command, vcpu,
-                                         (unsigned long)argument);
+  return hypercall<__HYPERVISOR_vcpu_op>((unsigned long)command, vcpu, (unsigned long)argument);
 }
 
 inline long mmuextOp(struct mmuext_op *operations, unsigned count) {

@@ -79,9 +79,8 @@ using namespace afterburner::xen;
 
 // in/out through the lean entry (irq_x86_64.S): returns rax as the instruction leaves it.
 extern "C" uint64_t afterburner_xen_port_io(const afterburner_site *site, uint64_t rax,
-                                           uint64_t rdx) {
-  const bool immediate =
-      site->op == AFTERBURNER_OP_in_imm || site->op == AFTERBURNER_OP_out_imm;
+                                            uint64_t rdx) {
+  const bool immediate = site->op == AFTERBURNER_OP_in_imm || site->op == AFTERBURNER_OP_out_imm;
   const uint16_t port = immediate ? site->immediate : uint16_t(rdx);
   const unsigned width = site->operand_width ? site->operand_width : 1;
   if (site->op == AFTERBURNER_OP_out_imm || site->op == AFTERBURNER_OP_out_dx) {

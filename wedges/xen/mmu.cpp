@@ -45,8 +45,12 @@ const start_info_t *start = nullptr;
 uint64_t cr3Shadow = 0;
 bool limitReported = false;
 
-const unsigned long *p2m() { return (const unsigned long *)start->mfn_list; }
-const unsigned long *m2p() { return (const unsigned long *)__MACH2PHYS_VIRT_START; }
+const unsigned long *p2m() {
+  return (const unsigned long *)start->mfn_list;
+}
+const unsigned long *m2p() {
+  return (const unsigned long *)__MACH2PHYS_VIRT_START;
+}
 
 unsigned tableIndex(uint64_t address, unsigned level) {
   return unsigned(address >> (12 + 9 * (level - 1))) & (Entries - 1);
@@ -164,8 +168,8 @@ bool fillTranslation(uint64_t address, uint64_t errorCode) {
   uint64_t *current = xenLeafEntry(page, true);
   if (!current || (*current & PagePresent))
     return false; // Xen's own mapping, or no room for a table
-  const uint64_t flags = (entry & (PageWritable | PageNoExecute)) | PagePresent | PageUser |
-                         PageAccessed | PageDirty;
+  const uint64_t flags =
+      (entry & (PageWritable | PageNoExecute)) | PagePresent | PageUser | PageAccessed | PageDirty;
   if (installedCount == TlbCapacity)
     evictOldest();
   // No flush: the entry was not present, and x86 never caches a not-present entry.
@@ -182,7 +186,9 @@ void mmuInitialize(const start_info_t *startInfo) {
   cr3Shadow = start->pt_base; // pseudo-physical == virtual with VIRT_BASE 0
 }
 
-uint64_t shadowCr3() { return cr3Shadow; }
+uint64_t shadowCr3() {
+  return cr3Shadow;
+}
 
 // Flushes the software TLB: every installed translation goes, the last removal flushing
 // the real TLB. With nothing installed there is nothing to flush: every translation the
@@ -224,7 +230,9 @@ bool pageFault(uint64_t errorCode) {
 using namespace afterburner::xen;
 
 // The page-fault stub (irq_x86_64.S): true when the wedge resolved the fault.
-extern "C" int afterburner_xen_on_page_fault(uint64_t errorCode) { return pageFault(errorCode); }
+extern "C" int afterburner_xen_on_page_fault(uint64_t errorCode) {
+  return pageFault(errorCode);
+}
 
 extern "C" void afterburner_xen_handle_mmu(SiteFrame *frame, const afterburner_site *site) {
   switch (site->op) {

@@ -15,8 +15,8 @@ using wedge::PitModel;
 
 PitModel pit;
 bool timerArmed = false;
-uint64_t period = 0;        // ns between ticks; 0 for a one-shot count
-uint64_t nextDeadline = 0;  // Xen system time of the next tick
+uint64_t period = 0;       // ns between ticks; 0 for a one-shot count
+uint64_t nextDeadline = 0; // Xen system time of the next tick
 
 uint64_t readTsc() {
   uint32_t low, high;
@@ -43,7 +43,9 @@ uint64_t scaledTime(const volatile vcpu_time_info &time) {
 
 } // namespace
 
-uint64_t systemTimeNs() { return scaledTime(vcpu()->time); }
+uint64_t systemTimeNs() {
+  return scaledTime(vcpu()->time);
+}
 
 void timerInitialize() {
   // Xen starts PV vCPUs with a 10 ms periodic timer; the kernel's PIT decides instead.
@@ -86,7 +88,7 @@ void timerExpired() {
     return;
   }
   nextDeadline += period;
-  if (nextDeadline <= now) // fell behind (a long hypercall, a busy host): the 8259 keeps
+  if (nextDeadline <= now)       // fell behind (a long hypercall, a busy host): the 8259 keeps
     nextDeadline = now + period; // one request per line, so missed ticks coalesce anyway
   armDeadline(nextDeadline);
 }
@@ -97,6 +99,8 @@ void pitWrite(uint16_t port, uint8_t value) {
     timerReprogram();
 }
 
-uint8_t pitRead(uint16_t port) { return pit.read(port, systemTimeNs()); }
+uint8_t pitRead(uint16_t port) {
+  return pit.read(port, systemTimeNs());
+}
 
 } // namespace afterburner::xen

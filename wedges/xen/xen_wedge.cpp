@@ -24,7 +24,9 @@ const start_info_t *startOf(const afterburner_boot_info *boot) {
   return (const start_info_t *)boot->entry_data;
 }
 
-int detect(const afterburner_boot_info *boot) { return startOf(boot) ? XenPriority : 0; }
+int detect(const afterburner_boot_info *boot) {
+  return startOf(boot) ? XenPriority : 0;
+}
 
 long registerCallback(uint16_t type, const void *address) {
   callback_register_t callback{};
@@ -50,7 +52,9 @@ void writeCommonMessage(const char *text, size_t length) {
   xen::consoleWrite(text, length);
 }
 
-void haltDomain() { shutdown(SHUTDOWN_crash); }
+void haltDomain() {
+  shutdown(SHUTDOWN_crash);
+}
 
 int initialize(const afterburner_boot_info *boot) {
   const start_info_t *start = startOf(boot);
@@ -84,18 +88,18 @@ constexpr unsigned IoOps[] = {AFTERBURNER_OP_in_imm, AFTERBURNER_OP_in_dx, AFTER
                               AFTERBURNER_OP_out_dx};
 // Control registers, MSRs, hlt (cpu.cpp).
 constexpr unsigned CpuOps[] = {
-    AFTERBURNER_OP_hlt,      AFTERBURNER_OP_read_cr0,  AFTERBURNER_OP_write_cr0,
-    AFTERBURNER_OP_read_cr2, AFTERBURNER_OP_write_cr2, AFTERBURNER_OP_read_cr4,
-    AFTERBURNER_OP_write_cr4, AFTERBURNER_OP_read_cr8, AFTERBURNER_OP_write_cr8,
-    AFTERBURNER_OP_clts,     AFTERBURNER_OP_smsw,      AFTERBURNER_OP_rdmsr,
+    AFTERBURNER_OP_hlt,       AFTERBURNER_OP_read_cr0,  AFTERBURNER_OP_write_cr0,
+    AFTERBURNER_OP_read_cr2,  AFTERBURNER_OP_write_cr2, AFTERBURNER_OP_read_cr4,
+    AFTERBURNER_OP_write_cr4, AFTERBURNER_OP_read_cr8,  AFTERBURNER_OP_write_cr8,
+    AFTERBURNER_OP_clts,      AFTERBURNER_OP_smsw,      AFTERBURNER_OP_rdmsr,
     AFTERBURNER_OP_wrmsr};
 // cr3 and the TLB (mmu.cpp).
 constexpr unsigned MmuOps[] = {AFTERBURNER_OP_read_cr3, AFTERBURNER_OP_write_cr3,
                                AFTERBURNER_OP_invlpg};
 // Descriptor tables and segment registers (descriptors.cpp).
 constexpr unsigned DescriptorOps[] = {
-    AFTERBURNER_OP_lgdt, AFTERBURNER_OP_lidt,  AFTERBURNER_OP_lldt,       AFTERBURNER_OP_ltr,
-    AFTERBURNER_OP_sgdt, AFTERBURNER_OP_sidt,  AFTERBURNER_OP_sldt,       AFTERBURNER_OP_str,
+    AFTERBURNER_OP_lgdt,       AFTERBURNER_OP_lidt,     AFTERBURNER_OP_lldt, AFTERBURNER_OP_ltr,
+    AFTERBURNER_OP_sgdt,       AFTERBURNER_OP_sidt,     AFTERBURNER_OP_sldt, AFTERBURNER_OP_str,
     AFTERBURNER_OP_write_sreg, AFTERBURNER_OP_read_sreg};
 
 constexpr afterburner_wedge makeWedge() {

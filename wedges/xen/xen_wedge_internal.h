@@ -51,8 +51,12 @@ namespace afterburner::xen {
 
 constexpr unsigned TrapStubSize = 16;
 
-inline shared_info *sharedInfo() { return (shared_info *)afterburner_xen_shared_page; }
-inline vcpu_info *vcpu() { return &sharedInfo()->vcpu_info[0]; }
+inline shared_info *sharedInfo() {
+  return (shared_info *)afterburner_xen_shared_page;
+}
+inline vcpu_info *vcpu() {
+  return &sharedInfo()->vcpu_info[0];
+}
 
 // console.cpp: the wedge's own messages and the kernel's UART bytes, through console_io.
 void consolePut(char byte);
@@ -67,8 +71,8 @@ void consoleFlush();
 // time.cpp: Xen system time (ns) and the timer behind the PIT model.
 uint64_t systemTimeNs();
 void timerInitialize();
-void timerReprogram();  // after the kernel changed PIT channel 0
-void timerExpired();    // VIRQ_TIMER fired
+void timerReprogram(); // after the kernel changed PIT channel 0
+void timerExpired();   // VIRQ_TIMER fired
 void pitWrite(uint16_t port, uint8_t value);
 uint8_t pitRead(uint16_t port);
 

@@ -1,6 +1,6 @@
 // ElfFileTest.cpp: the ELF and archive reader on objects, archives and linked images.
-#include "afterburner/elf/Archive.h"
 #include "afterburner/elf/ElfFile.h"
+#include "afterburner/elf/Archive.h"
 
 #include "TestSupport.h"
 
@@ -76,7 +76,10 @@ TEST(Archive, ReadsRegularAndThinArchives) {
   std::string directory = first.substr(0, first.rfind('/'));
   for (const char *flags : {"rcs", "rcsT"}) {
     std::string archive = directory + "/lib-" + flags + ".a";
-    ASSERT_EQ(test::run("rm -f " + archive + " && ar " + flags + " " + archive + " " + first + " " + second).ExitCode, 0);
+    ASSERT_EQ(test::run("rm -f " + archive + " && ar " + flags + " " + archive + " " + first + " " +
+                        second)
+                  .ExitCode,
+              0);
     std::vector<elf::ArchiveMember> members;
     std::string error;
     std::vector<uint8_t> bytes = test::readBytes(archive);

@@ -29,7 +29,8 @@ TEST(NotesCommand, JsonCarriesEveryField) {
   EXPECT_NE(output.find("\"op\": \"in_imm\""), std::string::npos);
   EXPECT_NE(output.find("\"immediate\": 96"), std::string::npos);
   EXPECT_NE(output.find("\"totals\": {"), std::string::npos);
-  EXPECT_EQ(test::run("printf '%s' '" + output + "' | python3 -m json.tool > /dev/null").ExitCode, 0)
+  EXPECT_EQ(test::run("printf '%s' '" + output + "' | python3 -m json.tool > /dev/null").ExitCode,
+            0)
       << output;
 }
 

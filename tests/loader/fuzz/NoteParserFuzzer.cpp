@@ -29,9 +29,9 @@ afterburner_wedge makeWedge(uintptr_t entry) {
   wedge.mode = 64;
   wedge.unimplemented = reinterpret_cast<const void *>(entry);
   for (unsigned op = 1; op < AFTERBURNER_OP_LIMIT; ++op)
-    wedge.ops[op] = {uint8_t(op % 3 == 0 ? AFTERBURNER_POLICY_UNIMPLEMENTED
-                                         : AFTERBURNER_POLICY_CALL),
-                     reinterpret_cast<const void *>(entry)};
+    wedge.ops[op] = {
+        uint8_t(op % 3 == 0 ? AFTERBURNER_POLICY_UNIMPLEMENTED : AFTERBURNER_POLICY_CALL),
+        reinterpret_cast<const void *>(entry)};
   wedge.ops[AFTERBURNER_OP_iret] = {AFTERBURNER_POLICY_JUMP, reinterpret_cast<const void *>(entry)};
   wedge.ops[AFTERBURNER_OP_cpuid] = {AFTERBURNER_POLICY_NATIVE, nullptr};
   return wedge;

@@ -5,9 +5,13 @@
 
 namespace {
 
-int detectRoundTrip(const afterburner_boot_info *) { return 1; }
+int detectRoundTrip(const afterburner_boot_info *) {
+  return 1;
+}
 
-AFTERBURNER_SITE_HANDLER(roundTripCliEntry, frame, site) { frame->rflags &= ~uint64_t(0x200); }
+AFTERBURNER_SITE_HANDLER(roundTripCliEntry, frame, site) {
+  frame->rflags &= ~uint64_t(0x200);
+}
 AFTERBURNER_STACK_SITE_HANDLER(roundTripIretEntry, frame, site) {}
 
 // sti as inline code: `movb $1, roundtrip_interrupts(%rip)` (one rel32 to data).

@@ -81,7 +81,7 @@ TEST(PitModel, LatchedCountFollowsTime) {
 
 TEST(PitModel, RateGeneratorWrapsAtItsPeriod) {
   PitModel pit;
-  startRateGenerator(pit, 1193, 0); // about 1 ms
+  startRateGenerator(pit, 1193, 0);         // about 1 ms
   pit.write(PitControlPort, 0x00, 1500000); // 1.5 ms: half way through the 2nd period
   const unsigned count = pit.read(PitChannel0Port, 0) | pit.read(PitChannel0Port, 0) << 8;
   EXPECT_NEAR(double(count), 1193.0 - (1789.8 - 1193.0), 2.0);
@@ -94,7 +94,7 @@ TEST(PitModel, Channel2GateAndOutputForCalibration) {
   pit.write(SystemControlPortB, portB & ~0x03, 0); // gate low
   pit.write(PitControlPort, 0xb0, 0);
   pit.write(PitChannel2Port, 0x9c, 0);
-  pit.write(PitChannel2Port, 0x2e, 0); // 11932 ticks = 10 ms
+  pit.write(PitChannel2Port, 0x2e, 0);                                    // 11932 ticks = 10 ms
   pit.write(SystemControlPortB, (portB & ~0x02) | 0x01, 5 * Millisecond); // count starts
   EXPECT_FALSE(pit.read(SystemControlPortB, 14 * Millisecond) & 0x20);
   EXPECT_TRUE(pit.read(SystemControlPortB, 15 * Millisecond + 10000) & 0x20);
@@ -165,7 +165,7 @@ TEST(PicModel, HigherPriorityPreemptsLower) {
   pic.raise(1);
   EXPECT_EQ(pic.acknowledge(), 0x21); // IRQ 1 outranks the IRQ 3 in service
   pic.raise(4);
-  EXPECT_EQ(pic.nextVector(), -1); // below both
+  EXPECT_EQ(pic.nextVector(), -1);       // below both
   pic.write(PicMasterCommandPort, 0x20); // ends IRQ 1 (highest in service)
   EXPECT_EQ(pic.inService(), 0x0008);
   pic.write(PicMasterCommandPort, 0x63); // specific EOI for IRQ 3

@@ -182,7 +182,9 @@ void writeToStderr(const char *text, size_t length) {
   if (write(2, text, length) < 0)
     std::abort();
 }
-void exitThree() { _exit(3); }
+void exitThree() {
+  _exit(3);
+}
 
 TEST(TrampolineDeathTest, UnimplementedEntryNamesTheOpAndHalts) {
   EXPECT_EXIT(

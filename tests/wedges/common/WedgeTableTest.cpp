@@ -7,10 +7,16 @@
 
 namespace {
 
-int detectTest(const afterburner_boot_info *) { return 1; }
-int initTest(const afterburner_boot_info *) { return 0; }
+int detectTest(const afterburner_boot_info *) {
+  return 1;
+}
+int initTest(const afterburner_boot_info *) {
+  return 0;
+}
 
-AFTERBURNER_SITE_HANDLER(tableCliEntry, frame, site) { frame->rax = 1; }
+AFTERBURNER_SITE_HANDLER(tableCliEntry, frame, site) {
+  frame->rax = 1;
+}
 
 const afterburner_inline_code stiInline = {nullptr, 1, 0, {}};
 

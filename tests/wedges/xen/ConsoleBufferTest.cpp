@@ -11,7 +11,9 @@ using namespace afterburner::xen;
 namespace {
 
 std::vector<std::string> writes;
-void record(const char *text, size_t length) { writes.emplace_back(text, length); }
+void record(const char *text, size_t length) {
+  writes.emplace_back(text, length);
+}
 
 } // namespace
 

@@ -10,7 +10,9 @@ using namespace afterburner::xen;
 namespace {
 
 std::vector<unsigned> dispatched;
-void record(unsigned port) { dispatched.push_back(port); }
+void record(unsigned port) {
+  dispatched.push_back(port);
+}
 
 } // namespace
 

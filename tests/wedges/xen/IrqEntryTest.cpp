@@ -28,9 +28,13 @@ uint64_t afterburner_xen_port_io(const void *, uint64_t rax, uint64_t rdx) {
 }
 void afterburner_xen_handle_mmu() {}
 void afterburner_xen_handle_descriptor() {}
-uint64_t afterburner_xen_on_event() { return 0; }
+uint64_t afterburner_xen_on_event() {
+  return 0;
+}
 void afterburner_xen_on_failsafe() {}
-int afterburner_xen_on_page_fault(uint64_t) { return 0; }
+int afterburner_xen_on_page_fault(uint64_t) {
+  return 0;
+}
 }
 
 using namespace afterburner::xen;
@@ -40,8 +44,12 @@ namespace {
 constexpr uint64_t Arithmetic = 0x8d5; // CF PF AF ZF SF OF
 constexpr uint64_t Reserved = 0x2;
 
-uint8_t &pending() { return afterburner_xen_shared_page[0]; }
-uint8_t &mask() { return afterburner_xen_shared_page[1]; }
+uint8_t &pending() {
+  return afterburner_xen_shared_page[0];
+}
+uint8_t &mask() {
+  return afterburner_xen_shared_page[1];
+}
 
 } // namespace
 
@@ -102,7 +110,9 @@ TEST(IrqEntry, StiChecksPendingWithoutTouchingFlags) {
   pending() = 0;
 }
 
-TEST(IrqEntry, FarReturnJumpsAndPopsBothWords) { EXPECT_EQ(harness_far_ret(), 1); }
+TEST(IrqEntry, FarReturnJumpsAndPopsBothWords) {
+  EXPECT_EQ(harness_far_ret(), 1);
+}
 
 TEST(IrqEntry, TrampolineKeepsFlagsAndPassesRegisters) {
   for (uint64_t pattern : {uint64_t(0), Arithmetic, uint64_t(0x400 | 0x801), uint64_t(0x44)}) {

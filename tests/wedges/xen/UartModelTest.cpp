@@ -10,7 +10,9 @@ using namespace afterburner::xen;
 namespace {
 
 std::string sent;
-void transmit(char byte) { sent += byte; }
+void transmit(char byte) {
+  sent += byte;
+}
 
 } // namespace
 

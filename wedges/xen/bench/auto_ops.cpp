@@ -107,4 +107,6 @@ extern "C" void loadAutoIdt(uint16_t limit, uint64_t base) {
 
 // A site whose op the Xen wedge leaves UNIMPLEMENTED (wbinvd): it must halt the domain
 // naming the op (the bench runs it only when asked: probe_unimplemented on its command line).
-extern "C" void auto_unimplemented() { asm volatile("wbinvd" ::: "memory"); }
+extern "C" void auto_unimplemented() {
+  asm volatile("wbinvd" ::: "memory");
+}

@@ -43,7 +43,9 @@ constexpr uint64_t DefaultIterations = 2000;
 constexpr unsigned Rounds = 7;
 constexpr unsigned OpCount = 10;
 
-vcpu_info &vcpu() { return ((shared_info *)afterburner_xen_shared_page)->vcpu_info[0]; }
+vcpu_info &vcpu() {
+  return ((shared_info *)afterburner_xen_shared_page)->vcpu_info[0];
+}
 
 // ---- Output -----------------------------------------------------------------------------
 
@@ -91,7 +93,9 @@ uint64_t tscHz() {
 // (xen_irq_disable_direct & co.), free to clobber the flags. The "inline" variants are the
 // same code expanded in place, the best a hand port could do.
 
-void forceUpcall() { xenVersion(XENVER_version, nullptr); }
+void forceUpcall() {
+  xenVersion(XENVER_version, nullptr);
+}
 
 inline void irqDisableInline() {
   asm volatile("movb $1, %0" : "+m"(vcpu().evtchn_upcall_mask)::"memory");
@@ -103,7 +107,9 @@ inline void irqEnableInline() {
     forceUpcall();
 }
 
-inline uint64_t saveFlagsInline() { return vcpu().evtchn_upcall_mask ? 0 : FlagInterrupt; }
+inline uint64_t saveFlagsInline() {
+  return vcpu().evtchn_upcall_mask ? 0 : FlagInterrupt;
+}
 
 inline void restoreFlagsInline(uint64_t flags) {
   if (flags & FlagInterrupt)
@@ -112,10 +118,18 @@ inline void restoreFlagsInline(uint64_t flags) {
     irqDisableInline();
 }
 
-__attribute__((noinline)) void irqDisable() { irqDisableInline(); }
-__attribute__((noinline)) void irqEnable() { irqEnableInline(); }
-__attribute__((noinline)) uint64_t saveFlags() { return saveFlagsInline(); }
-__attribute__((noinline)) void restoreFlags(uint64_t flags) { restoreFlagsInline(flags); }
+__attribute__((noinline)) void irqDisable() {
+  irqDisableInline();
+}
+__attribute__((noinline)) void irqEnable() {
+  irqEnableInline();
+}
+__attribute__((noinline)) uint64_t saveFlags() {
+  return saveFlagsInline();
+}
+__attribute__((noinline)) void restoreFlags(uint64_t flags) {
+  restoreFlagsInline(flags);
+}
 
 inline void xenCpuid(uint32_t leaf) {
   uint32_t eax = leaf, ebx, ecx = 0, edx;
@@ -167,7 +181,7 @@ alignas(16) Gate autoIdt[7];
 
 void installAutoIdt() {
   const uint64_t handler = (uint64_t)auto_invalid_opcode_entry;
-  autoIdt[6] = {uint16_t(handler), 0x08, 0, 0x8f, uint16_t(handler >> 16),
+  autoIdt[6] = {uint16_t(handler),       0x08, 0, 0x8f, uint16_t(handler >> 16),
                 uint32_t(handler >> 32), 0};
   loadAutoIdt(sizeof autoIdt - 1, (uint64_t)autoIdt);
 }
@@ -177,9 +191,8 @@ void installAutoIdt() {
 // Unpatched: the Auto loops in a boot with afterburner=off, the sites left native.
 enum Column { Auto, Manual, Inline, Trap, Unpatched, ColumnCount };
 const char *const ColumnNames[ColumnCount] = {"auto", "manual", "inline", "trap", "unpatched"};
-const char *const OpNames[OpCount] = {"cli_sti", "pushf_popf", "cpuid",     "rdmsr",
-                                      "out_uart", "in_lsr",    "cr3_reload", "invlpg",
-                                      "exception", "trampoline"};
+const char *const OpNames[OpCount] = {"cli_sti", "pushf_popf", "cpuid",  "rdmsr",     "out_uart",
+                                      "in_lsr",  "cr3_reload", "invlpg", "exception", "trampoline"};
 
 struct Samples {
   uint64_t cycles[ColumnCount][OpCount][Rounds];
@@ -238,8 +251,8 @@ void measureManual(unsigned round) {
 }
 
 uint64_t (*const AutoLoops[OpCount])(uint64_t) = {
-    auto_cli_sti, auto_pushf_popf, auto_cpuid,     auto_rdmsr,     auto_out_uart,
-    auto_in_lsr,  auto_cr3_reload, auto_invlpg,    auto_exception, auto_trampoline};
+    auto_cli_sti, auto_pushf_popf, auto_cpuid,  auto_rdmsr,     auto_out_uart,
+    auto_in_lsr,  auto_cr3_reload, auto_invlpg, auto_exception, auto_trampoline};
 
 void measureAuto(unsigned round) {
   installAutoIdt();
@@ -312,9 +325,16 @@ void measureTrapping(unsigned round) {
 }
 
 // What the trap column cannot show by a number.
-const char *const TrapNotes[OpCount] = {"trapped-and-ignored", "no-trap-IF-wrong",
-                                        "no-trap-host-leaves", "", "", "",
-                                        "xen-tables-only", "", "", ""};
+const char *const TrapNotes[OpCount] = {"trapped-and-ignored",
+                                        "no-trap-IF-wrong",
+                                        "no-trap-host-leaves",
+                                        "",
+                                        "",
+                                        "",
+                                        "xen-tables-only",
+                                        "",
+                                        "",
+                                        ""};
 
 uint64_t median(uint64_t *values) {
   for (unsigned i = 1; i < Rounds; ++i)
@@ -393,7 +413,9 @@ uint64_t iterationsFrom(const char *commandLine) {
   return DefaultIterations;
 }
 
-void writeConsole(const char *text, size_t length) { consoleWrite(text, length); }
+void writeConsole(const char *text, size_t length) {
+  consoleWrite(text, length);
+}
 
 [[noreturn]] void powerOff() {
   asm volatile("outl %0, %w1" ::"a"(0x10), "Nd"(DebugExitPort));
@@ -415,7 +437,10 @@ static uint64_t faultingLength(const uint8_t *code) {
     ++length;
   const uint8_t *opcode = code + length;
   switch (opcode[0]) {
-  case 0xe4: case 0xe5: case 0xe6: case 0xe7:
+  case 0xe4:
+  case 0xe5:
+  case 0xe6:
+  case 0xe7:
     return length + 2; // in/out with an imm8 port
   case 0x0f:
     break;

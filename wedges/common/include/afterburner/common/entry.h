@@ -88,34 +88,36 @@ void afterburner_common_halt_unimplemented(const struct afterburner_site *site,
 
 /* The per-handler stub: pushes the handler's address (without touching any register
  * or flag) and jumps to the common trampoline. */
-#define AFTERBURNER_COMMON_STUB_(entry, handler_symbol, trampoline)                            \
-  __asm__(".pushsection .text.afterburner_entry." #entry ",\"ax\",@progbits\n"                  \
-          ".p2align 4\n"                                                                       \
-          ".type " #entry ", @function\n" #entry ":\n"                                         \
-          "  push %rax\n"                                                                      \
-          "  push %rax\n"                                                                      \
-          "  lea " handler_symbol "(%rip), %rax\n"                                              \
-          "  mov %rax, 8(%rsp)\n"                                                              \
-          "  pop %rax\n"                                                                       \
-          "  jmp " trampoline "\n"                                                             \
-          ".size " #entry ", . - " #entry "\n"                                                 \
+#define AFTERBURNER_COMMON_STUB_(entry, handler_symbol, trampoline)                                \
+  __asm__(".pushsection .text.afterburner_entry." #entry ",\"ax\",@progbits\n"                     \
+          ".p2align 4\n"                                                                           \
+          ".type " #entry ", @function\n" #entry ":\n"                                             \
+          "  push %rax\n"                                                                          \
+          "  push %rax\n"                                                                          \
+          "  lea " handler_symbol "(%rip), %rax\n"                                                 \
+          "  mov %rax, 8(%rsp)\n"                                                                  \
+          "  pop %rax\n"                                                                           \
+          "  jmp " trampoline "\n"                                                                 \
+          ".size " #entry ", . - " #entry "\n"                                                     \
           ".popsection\n")
 
-#define AFTERBURNER_COMMON_HANDLER_(entry, frame, site, trampoline)                             \
-  AFTERBURNER_COMMON_EXTERN_C const unsigned char entry[];                                       \
-  static void afterburner_handler_##entry(struct afterburner_frame *, const struct afterburner_site *) \
-      __asm__("afterburner_handler_" #entry) __attribute__((used));                             \
-  AFTERBURNER_COMMON_STUB_(entry, "afterburner_handler_" #entry, trampoline);                  \
-  static void afterburner_handler_##entry(                                                      \
-      struct afterburner_frame *frame __attribute__((unused)),                                  \
-      const struct afterburner_site *site __attribute__((unused)))
+#define AFTERBURNER_COMMON_HANDLER_(entry, frame, site, trampoline)                                \
+  AFTERBURNER_COMMON_EXTERN_C const unsigned char entry[];                                         \
+  static void afterburner_handler_##entry(                                                         \
+      struct afterburner_frame *,                                                                  \
+      const struct afterburner_site *) __asm__("afterburner_handler_" #entry)                      \
+      __attribute__((used));                                                                       \
+  AFTERBURNER_COMMON_STUB_(entry, "afterburner_handler_" #entry, trampoline);                      \
+  static void afterburner_handler_##entry(struct afterburner_frame *frame __attribute__((unused)), \
+                                          const struct afterburner_site *site                      \
+                                          __attribute__((unused)))
 
 /* Declares a handler and its plain entry (see above). */
-#define AFTERBURNER_SITE_HANDLER(entry, frame, site)                                            \
+#define AFTERBURNER_SITE_HANDLER(entry, frame, site)                                               \
   AFTERBURNER_COMMON_HANDLER_(entry, frame, site, AFTERBURNER_COMMON_ENTRY_PLAIN)
 
 /* Declares a handler and its stack entry (ops with a stack effect; see above). */
-#define AFTERBURNER_STACK_SITE_HANDLER(entry, frame, site)                                      \
+#define AFTERBURNER_STACK_SITE_HANDLER(entry, frame, site)                                         \
   AFTERBURNER_COMMON_HANDLER_(entry, frame, site, AFTERBURNER_COMMON_ENTRY_STACK)
 
 #endif /* AFTERBURNER_COMMON_ENTRY_H */

@@ -27,8 +27,7 @@ public:
   using Detect = int (*)(const afterburner_boot_info *);
   using Init = int (*)(const afterburner_boot_info *);
 
-  constexpr WedgeBuilder(const char *name, Detect detect, Init init, uint8_t mode = 64)
-      : wedge_{} {
+  constexpr WedgeBuilder(const char *name, Detect detect, Init init, uint8_t mode = 64) : wedge_{} {
     wedge_.name = name;
     wedge_.abi_version = AFTERBURNER_WEDGE_ABI_VERSION;
     wedge_.mode = mode;
@@ -37,7 +36,9 @@ public:
     wedge_.unimplemented = afterburner_common_unimplemented;
   }
 
-  constexpr WedgeBuilder &native(unsigned op) { return set(op, AFTERBURNER_POLICY_NATIVE, nullptr); }
+  constexpr WedgeBuilder &native(unsigned op) {
+    return set(op, AFTERBURNER_POLICY_NATIVE, nullptr);
+  }
   constexpr WedgeBuilder &call(unsigned op, const void *entry) {
     return set(op, AFTERBURNER_POLICY_CALL, entry);
   }
