@@ -50,8 +50,8 @@ struct Patched {
   Diagnostics diagnostics;
 };
 
-std::unique_ptr<Patched> patch(TestImage &image, const afterburner_wedge *wedge,
-                               bool writeSites = true, bool markPrepatched = false) {
+// The image's valid sites, collected as the loader collects them.
+std::unique_ptr<Patched> collect(TestImage &image) {
   auto result = std::make_unique<Patched>();
   result->table.entries = result->entries.data();
   result->table.capacity = result->entries.size();
@@ -62,9 +62,20 @@ std::unique_ptr<Patched> patch(TestImage &image, const afterburner_wedge *wedge,
   input.streams = &stream;
   input.streamCount = 1;
   collectSites(input, result->table, result->diagnostics);
+  return result;
+}
+
+PatchOptions optionsFor(TestImage &image, const afterburner_wedge *wedge) {
   PatchOptions options;
   options.map = image.map();
   options.wedge = wedge;
+  return options;
+}
+
+std::unique_ptr<Patched> patch(TestImage &image, const afterburner_wedge *wedge,
+                               bool writeSites = true, bool markPrepatched = false) {
+  auto result = collect(image);
+  PatchOptions options = optionsFor(image, wedge);
   options.writeSites = writeSites;
   options.markPrepatched = markPrepatched;
   testing::resetTextWriteLog();
@@ -342,9 +353,7 @@ TEST(Patcher, PrepatchedSitesAreLeftAndCounted) {
   TestWedge wedge(image);
   wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
   afterburner_site record = TestImage::record(AFTERBURNER_OP_cli, 16, 1);
-  PatchOptions options;
-  options.map = image.map();
-  options.wedge = &wedge.wedge;
+  const PatchOptions options = optionsFor(image, &wedge.wedge);
   record.flags = AFTERBURNER_SITE_FLAG_PREPATCHED;
   uint8_t code[maximumSiteLength];
   Diagnostics diagnostics;
@@ -367,19 +376,8 @@ TEST(Patcher, AWriteThatDoesNotTakeIsReported) {
   TestWedge wedge(image);
   wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
   image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
-  auto result = std::make_unique<Patched>();
-  result->table.entries = result->entries.data();
-  result->table.capacity = result->entries.size();
-  const NoteStream stream = image.notes();
-  SiteTableInput input;
-  input.map = image.map();
-  input.text = image.text();
-  input.streams = &stream;
-  input.streamCount = 1;
-  collectSites(input, result->table, result->diagnostics);
-  PatchOptions options;
-  options.map = image.map();
-  options.wedge = &wedge.wedge;
+  auto result = collect(image);
+  const PatchOptions options = optionsFor(image, &wedge.wedge);
   testing::resetTextWriteLog();
   testing::textWriteLog().dropWrites = true;
   patchSites(options, result->table, result->counts, result->diagnostics);
