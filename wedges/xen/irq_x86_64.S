@@ -407,47 +407,6 @@ afterburner_xen_page_fault_entry:
   .size \name, . - \name
 .endm
 
-/*
- * Port I/O, the most frequent device op, has a leaner entry: in and out only read rax
- * and rdx and only write rax, so it saves the caller-saved registers alone and calls
- * afterburner_xen_port_io(record, rax, rdx), which returns the new rax.
- */
-  .globl afterburner_xen_site_port_io
-  .type afterburner_xen_site_port_io, @function
-afterburner_xen_site_port_io:
-  pushfq
-  pushq %rax                     /* 64(%rsp) */
-  pushq %rcx
-  pushq %rdx                     /* 48(%rsp) */
-  pushq %rsi
-  pushq %rdi
-  pushq %r8
-  pushq %r9
-  pushq %r10
-  pushq %r11
-  cld
-  movq 80(%rsp), %rdi            /* R */
-  movslq 3(%rdi), %rax
-  leaq 3(%rdi, %rax), %rdi       /* the record */
-  movq 64(%rsp), %rsi
-  movq 48(%rsp), %rdx
-  call afterburner_xen_port_io
-  movq %rax, 64(%rsp)
-  popq %r11
-  popq %r10
-  popq %r9
-  popq %r8
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %rcx
-  movq 8(%rsp), %rax             /* the flags */
-  LOAD_ARITHMETIC_FLAGS
-  popq %rax
-  leaq 8(%rsp), %rsp
-  ret
-  .size afterburner_xen_site_port_io, . - afterburner_xen_site_port_io
-
   AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_cpu, afterburner_xen_handle_cpu
   AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_mmu, afterburner_xen_handle_mmu
   AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_descriptor, afterburner_xen_handle_descriptor
