@@ -31,7 +31,8 @@ uint8_t *mapImage(const ImageMap &map, uintptr_t address, size_t length);
 // Copies image bytes into destination; false when unmapped.
 bool readImage(const ImageMap &map, uintptr_t address, void *destination, size_t length);
 
-// Small freestanding byte helpers (no libc in the guest).
+// Small freestanding byte helpers (no libc in the guest), 8 bytes at a time.
+// copyBytes: the ranges must not overlap.
 void copyBytes(void *destination, const void *source, size_t length);
 bool equalBytes(const void *left, const void *right, size_t length);
 

@@ -1,5 +1,12 @@
 // padding.cpp: canonical nops (see padding.h).
+//
+// Canonical padding of length L is floor(L / 9) nine-byte nops, then the nop of
+// length L % 9 (16-bit code: L one-byte nops). Both are compared and copied as whole
+// runs against tables built at compile time, 8 bytes at a time (equalBytes,
+// copyBytes): no per-byte work and no per-nop loop.
 #include "padding.h"
+
+#include "image.h"
 
 #include <afterburner/site_abi.h>
 
@@ -7,47 +14,76 @@ namespace afterburner::loader {
 
 namespace {
 
-const uint8_t nop1[] = {AFTERBURNER_NOP1};
-const uint8_t nop2[] = {AFTERBURNER_NOP2};
-const uint8_t nop3[] = {AFTERBURNER_NOP3};
-const uint8_t nop4[] = {AFTERBURNER_NOP4};
-const uint8_t nop5[] = {AFTERBURNER_NOP5};
-const uint8_t nop6[] = {AFTERBURNER_NOP6};
-const uint8_t nop7[] = {AFTERBURNER_NOP7};
-const uint8_t nop8[] = {AFTERBURNER_NOP8};
-const uint8_t nop9[] = {AFTERBURNER_NOP9};
-const uint8_t *const nops[AFTERBURNER_NOP_MAX + 1] = {nullptr, nop1, nop2, nop3, nop4,
-                                                      nop5,    nop6, nop7, nop8, nop9};
+constexpr uint8_t nop1[] = {AFTERBURNER_NOP1};
+constexpr uint8_t nop2[] = {AFTERBURNER_NOP2};
+constexpr uint8_t nop3[] = {AFTERBURNER_NOP3};
+constexpr uint8_t nop4[] = {AFTERBURNER_NOP4};
+constexpr uint8_t nop5[] = {AFTERBURNER_NOP5};
+constexpr uint8_t nop6[] = {AFTERBURNER_NOP6};
+constexpr uint8_t nop7[] = {AFTERBURNER_NOP7};
+constexpr uint8_t nop8[] = {AFTERBURNER_NOP8};
+constexpr uint8_t nop9[] = {AFTERBURNER_NOP9};
+constexpr const uint8_t *nops[AFTERBURNER_NOP_MAX + 1] = {nullptr, nop1, nop2, nop3, nop4,
+                                                          nop5,    nop6, nop7, nop8, nop9};
+static_assert(sizeof nop9 == AFTERBURNER_NOP_MAX, "the longest nop is the nine-byte one");
 
-size_t longestNop(size_t remaining, unsigned mode) {
-  if (mode == 16)
-    return 1;
-  return remaining < AFTERBURNER_NOP_MAX ? remaining : AFTERBURNER_NOP_MAX;
+// A run of whole nops of one size, long enough for any site (site_length is one
+// byte); longer padding is handled chunk by chunk.
+constexpr size_t runUnits = 255 / AFTERBURNER_NOP_MAX + 1;
+
+struct NopRun {
+  uint8_t bytes[runUnits * AFTERBURNER_NOP_MAX];
+  size_t size; // a whole number of nops
+};
+
+constexpr NopRun buildRun(const uint8_t *nop, size_t nopLength) {
+  NopRun run{};
+  run.size = 0;
+  while (run.size + nopLength <= sizeof run.bytes) {
+    for (size_t index = 0; index < nopLength; ++index)
+      run.bytes[run.size + index] = nop[index];
+    run.size += nopLength;
+  }
+  return run;
+}
+
+constexpr NopRun longNops = buildRun(nop9, sizeof nop9);
+constexpr NopRun shortNops = buildRun(nop1, sizeof nop1);
+
+// 16-bit code gets one-byte nops only; 32/64-bit code the longest nops first.
+const NopRun &runFor(unsigned mode) {
+  return mode == 16 ? shortNops : longNops;
+}
+
+size_t unitFor(unsigned mode) {
+  return mode == 16 ? 1 : AFTERBURNER_NOP_MAX;
 }
 
 } // namespace
 
 void fillCanonicalNops(uint8_t *destination, size_t length, unsigned mode) {
-  while (length > 0) {
-    const size_t size = longestNop(length, mode);
-    for (size_t index = 0; index < size; ++index)
-      destination[index] = nops[size][index];
-    destination += size;
-    length -= size;
+  const NopRun &run = runFor(mode);
+  const size_t whole = length - length % unitFor(mode);
+  for (size_t done = 0; done < whole;) {
+    const size_t chunk = whole - done < run.size ? whole - done : run.size;
+    copyBytes(destination + done, run.bytes, chunk);
+    done += chunk;
   }
+  if (const size_t rest = length - whole)
+    copyBytes(destination + whole, nops[rest], rest);
 }
 
 bool isCanonicalPadding(const uint8_t *bytes, size_t length, unsigned mode) {
-  while (length > 0) {
-    const size_t size = longestNop(length, mode);
-    for (size_t index = 0; index < size; ++index) {
-      if (bytes[index] != nops[size][index])
-        return false;
-    }
-    bytes += size;
-    length -= size;
+  const NopRun &run = runFor(mode);
+  const size_t whole = length - length % unitFor(mode);
+  for (size_t done = 0; done < whole;) {
+    const size_t chunk = whole - done < run.size ? whole - done : run.size;
+    if (!equalBytes(bytes + done, run.bytes, chunk))
+      return false;
+    done += chunk;
   }
-  return true;
+  const size_t rest = length - whole;
+  return rest == 0 || equalBytes(bytes + whole, nops[rest], rest);
 }
 
 } // namespace afterburner::loader

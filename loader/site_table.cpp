@@ -3,6 +3,7 @@
 
 #include "op_table.h"
 #include "padding.h"
+#include "site_sort.h"
 
 namespace afterburner::loader {
 
@@ -74,6 +75,11 @@ bool isCurrentGeneration(uint32_t type) {
   return AFTERBURNER_NOTE_TYPE_GENERATION(type) == AFTERBURNER_SITE_ABI_VERSION;
 }
 
+// Records are only 4-byte aligned in the note: copied, never dereferenced in place.
+void loadRecord(const uint8_t *bytes, afterburner_site &record) {
+  __builtin_memcpy(&record, bytes, sizeof record);
+}
+
 uintptr_t siteAddressOf(uintptr_t recordAddress, const afterburner_site &record) {
   return recordAddress + static_cast<uintptr_t>(static_cast<intptr_t>(record.site_offset));
 }
@@ -128,11 +134,15 @@ void refuseRecord(SiteTable &table, Diagnostics &diagnostics, uintptr_t recordAd
       .text(recordProblemText(problem));
 }
 
+// bytes: the record's host bytes, or nullptr when its note is not mapped as a whole
+// (each record is then looked up on its own).
 void addRecord(const SiteTableInput &input, SiteTable &table, Diagnostics &diagnostics,
-               uintptr_t recordAddress) {
+               uintptr_t recordAddress, const uint8_t *bytes) {
   ++table.records;
   afterburner_site record;
-  if (!readRecord(input.map, recordAddress, record)) {
+  if (bytes)
+    loadRecord(bytes, record);
+  else if (!readRecord(input.map, recordAddress, record)) {
     ++table.rejected;
     return;
   }
@@ -161,8 +171,11 @@ void addSitesNote(const SiteTableInput &input, SiteTable &table, Diagnostics &di
         .text(" is not a multiple of the 24-byte record");
     return;
   }
+  // The descriptor is resolved to host bytes once; records are then read in place.
+  const uint8_t *records = mapImage(input.map, note.descriptor, size);
   for (uint32_t offset = 0; offset < size; offset += AFTERBURNER_SITE_RECORD_SIZE)
-    addRecord(input, table, diagnostics, note.descriptor + offset);
+    addRecord(input, table, diagnostics, note.descriptor + offset,
+              records ? records + offset : nullptr);
 }
 
 void addNote(const SiteTableInput &input, SiteTable &table, Diagnostics &diagnostics,
@@ -188,42 +201,19 @@ void walkStream(const SiteTableInput &input, SiteTable &table, Diagnostics &diag
     reportTruncatedStream(diagnostics, walker.position());
 }
 
-// Heap sort by site address: in place, no recursion, no allocation, O(n log n).
-void siftDown(SiteEntry *entries, size_t root, size_t count) {
-  for (;;) {
-    size_t largest = root;
-    const size_t left = 2 * root + 1;
-    const size_t right = left + 1;
-    if (left < count && entries[left].siteAddress > entries[largest].siteAddress)
-      largest = left;
-    if (right < count && entries[right].siteAddress > entries[largest].siteAddress)
-      largest = right;
-    if (largest == root)
-      return;
-    const SiteEntry swap = entries[root];
-    entries[root] = entries[largest];
-    entries[largest] = swap;
-    root = largest;
-  }
-}
-
-void sortByAddress(SiteEntry *entries, size_t count) {
-  for (size_t root = count / 2; root-- > 0;)
-    siftDown(entries, root, count);
-  for (size_t end = count; end-- > 1;) {
-    const SiteEntry swap = entries[0];
-    entries[0] = entries[end];
-    entries[end] = swap;
-    siftDown(entries, 0, end);
-  }
-}
-
 void refuseOverlap(const SiteTableInput &input, SiteTable &table, Diagnostics &diagnostics,
                    SiteEntry &entry) {
   afterburner_site record;
   readRecord(input.map, entry.recordAddress, record);
   refuseRecord(table, diagnostics, entry.recordAddress, record, RecordProblem::Overlap);
   entry.recordAddress = 0;
+}
+
+// A valid entry's record was read before: only its site_length is looked up again.
+uint8_t siteLengthOf(const ImageMap &map, const SiteEntry &entry) {
+  const uint8_t *length =
+      mapImage(map, entry.recordAddress + offsetof(afterburner_site, site_length), 1);
+  return length ? *length : 0;
 }
 
 // Overlapping sites are both refused: neither record can be trusted. A refused entry
@@ -233,9 +223,7 @@ void refuseOverlaps(const SiteTableInput &input, SiteTable &table, Diagnostics &
   size_t reachIndex = 0;  // ... and the entry it belongs to
   for (size_t index = 0; index < table.count; ++index) {
     SiteEntry &entry = table.entries[index];
-    afterburner_site record;
-    readRecord(input.map, entry.recordAddress, record);
-    const uintptr_t end = entry.siteAddress + record.site_length;
+    const uintptr_t end = entry.siteAddress + siteLengthOf(input.map, entry);
     const bool overlaps = index > 0 && entry.siteAddress < reachEnd;
     if (overlaps && table.entries[reachIndex].recordAddress != 0)
       refuseOverlap(input, table, diagnostics, table.entries[reachIndex]);
@@ -288,7 +276,11 @@ const char *recordProblemText(RecordProblem problem) {
 }
 
 bool readRecord(const ImageMap &map, uintptr_t recordAddress, afterburner_site &record) {
-  return readImage(map, recordAddress, &record, sizeof record);
+  const uint8_t *bytes = mapImage(map, recordAddress, sizeof record);
+  if (!bytes)
+    return false;
+  loadRecord(bytes, record);
+  return true;
 }
 
 RecordProblem checkRecord(const SiteTableInput &input, const afterburner_site &record,
@@ -342,7 +334,9 @@ void collectSites(const SiteTableInput &input, SiteTable &table, Diagnostics &di
   table.rejected = 0;
   for (size_t index = 0; index < input.streamCount; ++index)
     walkStream(input, table, diagnostics, input.streams[index]);
-  sortByAddress(table.entries, table.count);
+  // The entries past count are free: they are the merge sort's scratch.
+  sortSitesByAddress(table.entries, table.count, table.entries + table.count,
+                     table.capacity - table.count);
   refuseOverlaps(input, table, diagnostics);
   removeRefused(table);
 }

@@ -49,7 +49,9 @@ struct SiteTableInput {
 };
 
 // The result: valid sites sorted by address, plus counts. The entries array is the
-// caller's (a static array in the guest, a vector hosted).
+// caller's (a static array in the guest, a vector hosted); the entries past count are
+// the sort's scratch (site_sort.h), so spare capacity makes an out-of-order table
+// cheaper to sort (without it the table is heap-sorted).
 struct SiteTable {
   SiteEntry *entries = nullptr;
   size_t capacity = 0;

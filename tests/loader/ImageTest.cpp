@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -48,6 +49,33 @@ TEST(Image, TextRangeContainment) {
   EXPECT_FALSE(containsRange(text, 0xff, 1));
   EXPECT_FALSE(containsRange(text, 0x1f0, SIZE_MAX));
   EXPECT_FALSE(containsRange({0x200, 0x100}, 0x180, 1)) << "an inverted range holds nothing";
+}
+
+// The word-at-a-time helpers at every short length and alignment: every byte is
+// copied, nothing past the end is touched, and a difference in any byte is seen.
+TEST(Image, CopyAndCompareEveryLengthAndByte) {
+  for (size_t length = 0; length <= 70; ++length) {
+    for (size_t alignment = 0; alignment < 8; ++alignment) {
+      std::vector<uint8_t> source(length + 16), destination(length + 16, 0xee);
+      for (size_t index = 0; index < source.size(); ++index)
+        source[index] = static_cast<uint8_t>(index * 37 + 1);
+      const uint8_t *from = source.data() + (7 - alignment);
+      uint8_t *to = destination.data() + alignment;
+      copyBytes(to, from, length);
+      ASSERT_TRUE(std::equal(from, from + length, to)) << "length " << length;
+      ASSERT_EQ(to[length], 0xee) << "copied past the end, length " << length;
+      if (alignment > 0) {
+        ASSERT_EQ(to[-1], 0xee) << "copied before the start, length " << length;
+      }
+      ASSERT_TRUE(equalBytes(to, from, length)) << "length " << length;
+      for (size_t differs = 0; differs < length; ++differs) {
+        to[differs] ^= 0x80;
+        ASSERT_FALSE(equalBytes(to, from, length)) << "length " << length << " byte " << differs;
+        ASSERT_FALSE(equalBytes(from, to, length)) << "length " << length << " byte " << differs;
+        to[differs] ^= 0x80;
+      }
+    }
+  }
 }
 
 } // namespace
