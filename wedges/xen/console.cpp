@@ -3,6 +3,7 @@
 // the text goes straight to Xen's serial console.
 #include "console_buffer.h"
 #include "hypercall.h"
+#include "io_routes.h"
 #include "xen_wedge_internal.h"
 
 namespace afterburner::xen {
@@ -12,7 +13,16 @@ void writeToXen(const char *text, size_t length) {
   xen::consoleWrite(text, length);
 }
 
-ConsoleBuffer console(writeToXen);
+} // namespace
+} // namespace afterburner::xen
+
+// Named for io_x86_64.S, whose THR fast path appends to it in place (io_routes.h).
+afterburner::xen::ConsoleBuffer afterburner_xen_console(afterburner::xen::writeToXen);
+
+namespace afterburner::xen {
+namespace {
+
+ConsoleBuffer &console = afterburner_xen_console;
 
 } // namespace
 

@@ -3,7 +3,7 @@
 // does nothing; everything else, isa-debug-exit included, is done for real: dom0 has
 // PHYSDEVOP_set_iopl, so Xen emulates the instruction and performs the access.
 #include "hypercall.h"
-#include "uart_model.h"
+#include "io_routes.h"
 #include "xen_wedge_internal.h"
 
 #include "../common/pit_pic_model.h"
@@ -14,10 +14,9 @@ namespace {
 using wedge::PicModel;
 using wedge::PitModel;
 
-constexpr uint16_t DelayPort = 0x80;
 constexpr uint16_t DebugExitPort = 0xf4;
 
-UartModel uart(consolePut);
+UartModel &uart = afterburner_xen_uart;
 
 uint32_t nativeIn(uint16_t port, unsigned width) {
   uint32_t value = 0;
@@ -61,7 +60,7 @@ uint32_t portRead(uint16_t port, unsigned width) {
   if (PicModel::ownsPort(port))
     return picRead(port);
   if (port == DelayPort)
-    return 0xff;
+    return AFTERBURNER_XEN_DELAY_PORT_VALUE;
   return nativeIn(port, width);
 }
 
@@ -77,7 +76,14 @@ void ioInitialize() {
 
 using namespace afterburner::xen;
 
-// in/out through the lean entry (irq_x86_64.S): returns rax as the instruction leaves it.
+// COM1: io_x86_64.S's fast paths read and write its registers in place (io_routes.h).
+UartModel afterburner_xen_uart(consolePut);
+
+void afterburner_xen_console_flush() {
+  consoleFlush();
+}
+
+// in/out through the full entry (io_x86_64.S): returns rax as the instruction leaves it.
 extern "C" uint64_t afterburner_xen_port_io(const afterburner_site *site, uint64_t rax,
                                             uint64_t rdx) {
   const bool immediate = site->op == AFTERBURNER_OP_in_imm || site->op == AFTERBURNER_OP_out_imm;

@@ -34,11 +34,11 @@ void UartModel::write(uint16_t port, uint8_t value) {
 uint8_t UartModel::read(uint16_t port) const {
   switch (port - Base) {
   case 0:
-    return divisorLatch() ? uint8_t(divisor) : 0; // no input
+    return divisorLatch() ? uint8_t(divisor) : AFTERBURNER_XEN_UART_NO_INPUT;
   case 1:
     return divisorLatch() ? uint8_t(divisor >> 8) : interruptEnable;
   case 2:
-    return 0xc1; // no interrupt pending, FIFOs enabled
+    return AFTERBURNER_XEN_UART_INTERRUPT_IDENTITY;
   case 3:
     return lineControl;
   case 4:
@@ -46,7 +46,7 @@ uint8_t UartModel::read(uint16_t port) const {
   case 5:
     return LineStatusIdle;
   case 6:
-    return 0xb0; // DCD, DSR, CTS
+    return AFTERBURNER_XEN_UART_MODEM_STATUS;
   default:
     return scratch;
   }

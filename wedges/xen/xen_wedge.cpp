@@ -6,6 +6,7 @@
 // prints the op and the site through the Xen console and halts through the wedge's hook
 // (SCHEDOP_shutdown: a PV kernel may not hlt with interrupts off).
 #include "hypercall.h"
+#include "io_routes.h"
 #include "irq_templates.h"
 #include "xen_wedge_internal.h"
 
@@ -83,9 +84,6 @@ constexpr afterburner_op_entry inlineCode(const afterburner_inline_code &code) {
   return {AFTERBURNER_POLICY_INLINE, &code};
 }
 
-// Port I/O: device models and pass-through (io.cpp).
-constexpr unsigned IoOps[] = {AFTERBURNER_OP_in_imm, AFTERBURNER_OP_in_dx, AFTERBURNER_OP_out_imm,
-                              AFTERBURNER_OP_out_dx};
 // Control registers, MSRs, hlt (cpu.cpp).
 constexpr unsigned CpuOps[] = {
     AFTERBURNER_OP_hlt,       AFTERBURNER_OP_read_cr0,  AFTERBURNER_OP_write_cr0,
@@ -120,9 +118,12 @@ constexpr afterburner_wedge makeWedge() {
   ops[AFTERBURNER_OP_iret] = {AFTERBURNER_POLICY_JUMP, afterburner_xen_iret_entry};
   ops[AFTERBURNER_OP_sysret] = {AFTERBURNER_POLICY_JUMP, afterburner_xen_sysret_entry};
   ops[AFTERBURNER_OP_far_ret] = call(afterburner_xen_far_ret_entry);
-  // Port I/O: device models and pass-through.
-  for (unsigned op : IoOps)
-    ops[op] = call(afterburner_xen_site_port_io);
+  // Port I/O: flag-free fast paths for COM1 and port 0x80, the full path (device models,
+  // pass-through) for the rest (io_x86_64.S, io.cpp).
+  ops[AFTERBURNER_OP_in_dx] = call(afterburner_xen_site_in_dx);
+  ops[AFTERBURNER_OP_out_dx] = call(afterburner_xen_site_out_dx);
+  ops[AFTERBURNER_OP_in_imm] = call(afterburner_xen_site_in_imm);
+  ops[AFTERBURNER_OP_out_imm] = call(afterburner_xen_site_out_imm);
   for (unsigned op : CpuOps)
     ops[op] = call(afterburner_xen_site_cpu);
   for (unsigned op : MmuOps)

@@ -28,7 +28,7 @@ extern const char afterburner_xen_event_entry[];
 extern const char afterburner_xen_failsafe_entry[];
 extern const char afterburner_xen_trap_stubs[];
 extern uint64_t afterburner_xen_gate_handlers[256];
-extern const char afterburner_xen_site_port_io[];
+// io_x86_64.S's full port I/O path calls this (its entries: io_routes.h)
 uint64_t afterburner_xen_port_io(const afterburner_site *site, uint64_t rax, uint64_t rdx);
 extern const char afterburner_xen_site_cpu[];
 extern const char afterburner_xen_site_mmu[];

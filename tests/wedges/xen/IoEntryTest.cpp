@@ -1,0 +1,248 @@
+// Tests for wedges/xen/io_x86_64.S and io_routes.*: the port I/O entries run on the host
+// CPU as patched in/out sites run them. Their fast paths must answer every COM1 byte
+// access exactly as UartModel does, keep the flags and every register but the
+// instruction's destination, and leave everything else to the full path.
+#include "io_routes.h"
+
+#include <afterburner/site_abi.h>
+
+#include <gtest/gtest.h>
+
+#include <iterator>
+#include <string>
+
+using namespace afterburner::xen;
+
+namespace {
+
+std::string console;
+void toConsole(const char *text, size_t length) {
+  console.append(text, length);
+}
+std::string transmitted; // what a reference model was sent
+void transmitToString(char byte) {
+  transmitted += byte;
+}
+
+unsigned fullPathCalls = 0;
+constexpr uint8_t FullPathByte = 0xee; // what the stand-in full path reads from any port
+
+} // namespace
+
+extern "C" {
+extern afterburner_site harness_io_record;
+void harness_io(const void *entry, uint64_t *state);
+// irq_harness_x86_64.S's lean-entry harness (IrqEntryTest) names no record.
+uint64_t harness_site_port_io(uint64_t flags, uint64_t *rax);
+
+UartModel afterburner_xen_uart(transmitToString);
+ConsoleBuffer afterburner_xen_console(toConsole);
+void afterburner_xen_console_flush() {
+  afterburner_xen_console.flush();
+}
+
+// The full path's C++ half (io.cpp in the wedge): COM1 bytes through the model, every
+// other access reads FullPathByte. Clobbers the real flags, as any C++ code may.
+uint64_t afterburner_xen_port_io(const afterburner_site *site, uint64_t rax, uint64_t rdx) {
+  asm volatile("std; xorl %%eax, %%eax; cld" ::: "eax", "cc");
+  if (site != &harness_io_record) // IrqEntry.PortIoEntryKeepsFlagsAndReturnsRax
+    return (rax & ~uint64_t(0xff)) | (rdx == 0x3fd ? 0x60 : 0);
+  ++fullPathCalls;
+  const bool immediate = site->op == AFTERBURNER_OP_in_imm || site->op == AFTERBURNER_OP_out_imm;
+  const uint16_t port = immediate ? site->immediate : uint16_t(rdx);
+  const bool com1Byte = UartModel::ownsPort(port) && site->operand_width == 1;
+  if (site->op == AFTERBURNER_OP_out_imm || site->op == AFTERBURNER_OP_out_dx) {
+    if (com1Byte)
+      afterburner_xen_uart.write(port, uint8_t(rax));
+    return rax;
+  }
+  const uint8_t value = com1Byte ? afterburner_xen_uart.read(port) : FullPathByte;
+  return (rax & ~uint64_t(0xff)) | value;
+}
+}
+
+namespace {
+
+constexpr uint64_t Arithmetic = 0x8d5; // CF PF AF ZF SF OF
+constexpr uint64_t Direction = 0x400;
+constexpr uint64_t Reserved = 0x2;
+constexpr uint64_t FlagPatterns[] = {0, Arithmetic | Direction, 0x801, 0x44, 0x400 | 0x80};
+constexpr uint64_t RaxHigh = 0x1122334455667700;
+
+struct Registers {
+  uint64_t flags, rax, rdx, rcx, rsi, rdi, r8;
+};
+
+void setRecord(unsigned op, unsigned width, uint16_t immediate = 0) {
+  harness_io_record = {};
+  harness_io_record.op = uint16_t(op);
+  harness_io_record.operand_width = uint8_t(width);
+  harness_io_record.immediate = immediate;
+}
+
+// Runs one site through the entry for op and checks the convention: flags and every
+// register but rax kept; rax kept too by out, and by in above the width.
+Registers run(unsigned op, uint64_t flags, uint64_t rax, uint16_t port, unsigned width = 1) {
+  const bool immediate = op == AFTERBURNER_OP_in_imm || op == AFTERBURNER_OP_out_imm;
+  setRecord(op, width, immediate ? port : 0);
+  const void *entry = op == AFTERBURNER_OP_in_dx    ? afterburner_xen_site_in_dx
+                      : op == AFTERBURNER_OP_out_dx ? afterburner_xen_site_out_dx
+                      : op == AFTERBURNER_OP_in_imm ? afterburner_xen_site_in_imm
+                                                    : afterburner_xen_site_out_imm;
+  const uint64_t rdx = immediate ? 0xdead0000beefull : (0xabcd000000000000ull | port);
+  Registers before{flags | Reserved, rax, rdx, 0x1111, 0x2222, 0x3333, 0x4444};
+  Registers after = before;
+  harness_io(entry, &after.flags);
+  EXPECT_EQ(after.flags & (Arithmetic | Direction), flags & (Arithmetic | Direction));
+  EXPECT_EQ(after.rdx, before.rdx);
+  EXPECT_EQ(after.rcx, before.rcx);
+  EXPECT_EQ(after.rsi, before.rsi);
+  EXPECT_EQ(after.rdi, before.rdi);
+  EXPECT_EQ(after.r8, before.r8);
+  const bool out = op == AFTERBURNER_OP_out_dx || op == AFTERBURNER_OP_out_imm;
+  if (out) {
+    EXPECT_EQ(after.rax, before.rax);
+  } else if (width == 1) {
+    EXPECT_EQ(after.rax & ~uint64_t(0xff), before.rax & ~uint64_t(0xff));
+  }
+  return after;
+}
+
+uint8_t inByte(uint16_t port, uint64_t flags = 0) {
+  return uint8_t(run(AFTERBURNER_OP_in_dx, flags, RaxHigh, port).rax);
+}
+void outByte(uint16_t port, uint8_t value, uint64_t flags = 0) {
+  run(AFTERBURNER_OP_out_dx, flags, RaxHigh | value, port);
+}
+
+// Puts the wedge's model and a reference model in the same state (LCR last).
+void program(UartModel &reference, uint8_t lineControl) {
+  const uint8_t writes[][2] = {{3, 0x80}, {0, 0x0c}, {1, 0x02}, {3, 0x03},
+                               {1, 0x05}, {4, 0x0b}, {7, 0x99}, {3, lineControl}};
+  for (auto &write : writes) {
+    afterburner_xen_uart.write(uint16_t(UartModel::Base + write[0]), write[1]);
+    reference.write(uint16_t(UartModel::Base + write[0]), write[1]);
+  }
+}
+
+} // namespace
+
+TEST(IoRoutes, Com1AndTheDelayPortBytesAreFastTheRestFull) {
+  for (unsigned port = 0x3f8; port < 0x400; ++port)
+    EXPECT_EQ(routeOf(uint16_t(port), 1), PortRoute::Uart);
+  EXPECT_EQ(routeOf(0x80, 1), PortRoute::Delay);
+  for (uint16_t port : {0x3f7, 0x400, 0x2f8, 0x7f8, 0xf8, 0x20, 0x21, 0x40, 0x43, 0x61, 0xf4})
+    EXPECT_EQ(routeOf(port, 1), PortRoute::Full);
+  for (unsigned width : {0u, 2u, 4u}) {
+    EXPECT_EQ(routeOf(0x3fd, width), PortRoute::Full);
+    EXPECT_EQ(routeOf(0x80, width), PortRoute::Full);
+  }
+}
+
+TEST(IoEntry, Com1ReadsMatchTheModelWithAndWithoutTheDivisorLatch) {
+  for (uint8_t lineControl : {uint8_t(0x03), uint8_t(0x83)}) {
+    UartModel reference(transmitToString);
+    program(reference, lineControl);
+    fullPathCalls = 0;
+    for (unsigned offset = 0; offset < 8; ++offset)
+      for (uint64_t flags : FlagPatterns)
+        EXPECT_EQ(inByte(uint16_t(UartModel::Base + offset), flags),
+                  reference.read(uint16_t(UartModel::Base + offset)))
+            << "register " << offset << " lcr " << int(lineControl);
+    // Only the divisor latch bytes leave the fast path.
+    EXPECT_EQ(fullPathCalls, lineControl & 0x80 ? 2 * std::size(FlagPatterns) : 0u);
+  }
+}
+
+TEST(IoEntry, Com1RegisterWritesMatchTheModel) {
+  for (uint8_t lineControl : {uint8_t(0x03), uint8_t(0x83)}) {
+    UartModel reference(transmitToString);
+    program(reference, lineControl);
+    uint8_t value = 0x31;
+    for (unsigned offset = 1; offset < 8; ++offset) { // THR: TransmitsThrBytesByLine
+      if (offset == 3)
+        continue; // LCR last: it changes what the others mean
+      outByte(uint16_t(UartModel::Base + offset), value, FlagPatterns[offset % 5]);
+      reference.write(uint16_t(UartModel::Base + offset), value);
+      value = uint8_t(value * 3 + 1);
+    }
+    outByte(UartModel::Base + 3, uint8_t(lineControl ^ 0x04));
+    reference.write(UartModel::Base + 3, uint8_t(lineControl ^ 0x04));
+    for (unsigned offset = 0; offset < 8; ++offset)
+      EXPECT_EQ(afterburner_xen_uart.read(uint16_t(UartModel::Base + offset)),
+                reference.read(uint16_t(UartModel::Base + offset)))
+          << "register " << offset << " lcr " << int(lineControl);
+  }
+}
+
+TEST(IoEntry, TransmitsThrBytesByLine) {
+  UartModel reference(transmitToString);
+  program(reference, 0x03);
+  afterburner_xen_console.flush();
+  console.clear();
+  for (char byte : std::string("hi"))
+    outByte(UartModel::Base, uint8_t(byte), Arithmetic);
+  EXPECT_EQ(console, "");
+  EXPECT_EQ(afterburner_xen_console.pending(), 2u);
+  outByte(UartModel::Base, '\n', Direction);
+  EXPECT_EQ(console, "hi\n");
+  EXPECT_EQ(afterburner_xen_console.pending(), 0u);
+}
+
+TEST(IoEntry, FlushesAFullLine) {
+  UartModel reference(transmitToString);
+  program(reference, 0x03);
+  afterburner_xen_console.flush();
+  console.clear();
+  const std::string line(ConsoleBuffer::Capacity, 'x');
+  for (char byte : line)
+    outByte(UartModel::Base, uint8_t(byte));
+  EXPECT_EQ(console, line);
+  EXPECT_EQ(afterburner_xen_console.pending(), 0u);
+}
+
+TEST(IoEntry, DivisorLatchWritesGoThroughTheModel) {
+  UartModel reference(transmitToString);
+  program(reference, 0x03);
+  afterburner_xen_console.flush();
+  console.clear();
+  outByte(UartModel::Base + 3, 0x80);
+  outByte(UartModel::Base + 0, 0x30);
+  outByte(UartModel::Base + 1, 0x01);
+  EXPECT_EQ(inByte(UartModel::Base + 0), 0x30);
+  EXPECT_EQ(inByte(UartModel::Base + 1), 0x01);
+  outByte(UartModel::Base + 3, 0x03);
+  afterburner_xen_console.flush();
+  EXPECT_EQ(console, ""); // divisor bytes are not characters
+}
+
+TEST(IoEntry, WideAccessesAndOtherPortsTakeTheFullPath) {
+  UartModel reference(transmitToString);
+  program(reference, 0x03);
+  fullPathCalls = 0;
+  for (uint16_t port : {0x3f7, 0x400, 0x2fd, 0x7fd, 0xfd, 0x40, 0x21, 0xf4}) {
+    EXPECT_EQ(inByte(port, Arithmetic), FullPathByte) << port;
+    outByte(port, 0x12, Direction);
+  }
+  EXPECT_EQ(fullPathCalls, 16u);
+  fullPathCalls = 0;
+  for (unsigned width : {2u, 4u}) {
+    run(AFTERBURNER_OP_in_dx, 0x801, RaxHigh, 0x3fd, width);
+    run(AFTERBURNER_OP_out_dx, 0x44, RaxHigh, 0x3fd, width);
+  }
+  EXPECT_EQ(fullPathCalls, 4u);
+}
+
+TEST(IoEntry, ImmediateFormsReachTheDelayPortFastAndTheRestFull) {
+  fullPathCalls = 0;
+  for (uint64_t flags : FlagPatterns) {
+    EXPECT_EQ(uint8_t(run(AFTERBURNER_OP_in_imm, flags, RaxHigh, 0x80).rax),
+              AFTERBURNER_XEN_DELAY_PORT_VALUE);
+    run(AFTERBURNER_OP_out_imm, flags, RaxHigh | 0x42, 0x80);
+  }
+  EXPECT_EQ(fullPathCalls, 0u);
+  EXPECT_EQ(uint8_t(run(AFTERBURNER_OP_in_imm, Arithmetic, RaxHigh, 0x40).rax), FullPathByte);
+  run(AFTERBURNER_OP_out_imm, Direction, RaxHigh, 0x43);
+  run(AFTERBURNER_OP_in_imm, 0, RaxHigh, 0x80, 2);
+  EXPECT_EQ(fullPathCalls, 3u);
+}

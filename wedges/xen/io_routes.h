@@ -1,0 +1,52 @@
+// io_routes.h: which code handles a port access in the port I/O fast paths (io_x86_64.S).
+// routeOf is the pure rule (tested hosted); io_routes.cpp turns it into the constant
+// tables the assembly indexes by width, then port high byte, then port low byte, with no
+// compare (the fast paths never touch the flags).
+#pragma once
+
+#include <stdint.h>
+
+#include "console_buffer.h"
+#include "uart_model.h"
+
+namespace afterburner::xen {
+
+enum class PortDirection : uint8_t { In, Out };
+
+enum class PortRoute : uint8_t {
+  Full,  // afterburner_xen_port_io through the full entry: everything not below
+  Delay, // port 0x80, the classic I/O delay: writes ignored, reads 0xff
+  Uart,  // a COM1 register, byte access: the model's state, read or written in place
+};
+
+constexpr uint16_t DelayPort = 0x80;
+
+// Only byte accesses have fast routes (a 16-bit access to COM1 spans two registers).
+constexpr bool fastWidth(unsigned width) {
+  return width == 1;
+}
+
+// Byte accesses to COM1 and the delay port take a fast path; every other port and every
+// wider access the full one.
+constexpr PortRoute routeOf(uint16_t port, unsigned width) {
+  if (!fastWidth(width))
+    return PortRoute::Full;
+  if (port >= UartModel::Base && port < UartModel::Base + 8)
+    return PortRoute::Uart;
+  if (port == DelayPort)
+    return PortRoute::Delay;
+  return PortRoute::Full;
+}
+
+} // namespace afterburner::xen
+
+extern "C" {
+// What io_x86_64.S's fast paths touch in place: COM1's model (io.cpp) and the console line
+// (console.cpp); and the flush a THR byte at a newline or a full line asks for (io.cpp).
+extern afterburner::xen::UartModel afterburner_xen_uart;
+extern afterburner::xen::ConsoleBuffer afterburner_xen_console;
+void afterburner_xen_console_flush();
+// The fast entries, one per op, and the full one they fall back to.
+extern const char afterburner_xen_site_in_dx[], afterburner_xen_site_out_dx[],
+    afterburner_xen_site_in_imm[], afterburner_xen_site_out_imm[], afterburner_xen_site_port_io[];
+}
