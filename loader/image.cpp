@@ -16,11 +16,9 @@ uint8_t *mapRange(const ImageRange &range, uintptr_t address, size_t length) {
 
 } // namespace
 
-uint8_t *mapImage(const ImageMap &map, uintptr_t address, size_t length) {
+uint8_t *mapImageRanges(const ImageMap &map, uintptr_t address, size_t length) {
   if (address == 0)
     return nullptr;
-  if (map.rangeCount == 0)
-    return address + length < address ? nullptr : reinterpret_cast<uint8_t *>(address);
   for (size_t index = 0; index < map.rangeCount; ++index) {
     if (uint8_t *bytes = mapRange(map.ranges[index], address, length))
       return bytes;

@@ -24,9 +24,19 @@ struct ImageMap {
   size_t rangeCount = 0;
 };
 
+// mapImage through the ranges (the offline patcher's file segments).
+uint8_t *mapImageRanges(const ImageMap &map, uintptr_t address, size_t length);
+
 // Host pointer to image bytes [address, address + length), or nullptr when any of
-// them is unmapped (or address is 0).
-uint8_t *mapImage(const ImageMap &map, uintptr_t address, size_t length);
+// them is unmapped (or address is 0). Inline: the guest's identity map is a few
+// instructions, and the loader maps every site and record.
+inline uint8_t *mapImage(const ImageMap &map, uintptr_t address, size_t length) {
+  if (map.rangeCount != 0)
+    return mapImageRanges(map, address, length);
+  if (address == 0 || address + length < address)
+    return nullptr;
+  return reinterpret_cast<uint8_t *>(address);
+}
 
 // Copies image bytes into destination; false when unmapped.
 bool readImage(const ImageMap &map, uintptr_t address, void *destination, size_t length);

@@ -1,8 +1,6 @@
 // BenchImage.cpp: see BenchImage.h.
 #include "BenchImage.h"
 
-#include "padding.h"
-
 #include <afterburner/site_abi.h>
 
 #include <algorithm>
@@ -39,6 +37,28 @@ const std::vector<OpSample> &mix() {
   return samples;
 }
 
+// Canonical padding (site_abi.h section 5), written here rather than with the loader's
+// fillCanonicalNops: the guest-archive bench links no hosted loader code.
+void fillPadding(uint8_t *bytes, size_t length) {
+  static const std::vector<std::vector<uint8_t>> nops = {
+      {},
+      {AFTERBURNER_NOP1},
+      {AFTERBURNER_NOP2},
+      {AFTERBURNER_NOP3},
+      {AFTERBURNER_NOP4},
+      {AFTERBURNER_NOP5},
+      {AFTERBURNER_NOP6},
+      {AFTERBURNER_NOP7},
+      {AFTERBURNER_NOP8},
+      {AFTERBURNER_NOP9}};
+  while (length > 0) {
+    const size_t size = std::min<size_t>(length, AFTERBURNER_NOP_MAX);
+    std::memcpy(bytes, nops[size].data(), size);
+    bytes += size;
+    length -= size;
+  }
+}
+
 size_t notesSizeFor(size_t siteCount) {
   const size_t objects = (siteCount + sitesPerObject - 1) / sitesPerObject;
   return objects * sizeof(afterburner_note_header) + AFTERBURNER_NOTE_NAME_SIZE * objects +
@@ -69,7 +89,7 @@ std::vector<PlacedSite> placeSites(BenchImage &image, size_t siteCount) {
     const OpSample *sample = order[(index * 7919) % order.size()];
     uint8_t *site = image.bytes.data() + slot * siteStride;
     std::memcpy(site, sample->bytes.data(), sample->bytes.size());
-    fillCanonicalNops(site + sample->bytes.size(), sample->length - sample->bytes.size(), 64);
+    fillPadding(site + sample->bytes.size(), sample->length - sample->bytes.size());
     sites.push_back({image.base + slot * siteStride, sample});
   }
   return sites;
