@@ -3,11 +3,13 @@
 //   cr2: Xen stores the fault address in vcpu_info.arch.cr2.
 //   cr4, cr8: shadows (Xen owns cr4; there is no local APIC TPR for a PV guest).
 //   MSRs: FS/GS/KERNEL_GS base -> set_segment_base; EFER and the SYSCALL MSRs are
-//         shadows (Xen owns them); APIC_BASE reads as disabled (a PV guest has no local
-//         APIC); every other MSR runs natively, so Xen emulates it.
+//         shadows (Xen owns them; LSTAR and SFMASK also go to user_mode.cpp, which
+//         registers the SYSCALL entry); APIC_BASE reads as disabled (a PV guest has no
+//         local APIC); every other MSR runs natively, so Xen emulates it.
 //   hlt: SCHEDOP_block, which atomically unmasks events and sleeps until one is pending;
 //        hlt with events masked can never wake up, so it powers the domain off.
 #include "hypercall.h"
+#include "user_mode.h"
 #include "xen_wedge_internal.h"
 
 #include <afterburner/common/entry.h>
@@ -82,6 +84,7 @@ void writeMsr(uint32_t msr, uint64_t value) {
   }
   if (msr >= MsrStar && msr <= MsrSyscallMask) {
     syscallShadows[msr - MsrStar] = value;
+    syscallMsrWritten(msr, value);
     return;
   }
   if (msr == MsrFsBase) {
