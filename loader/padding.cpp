@@ -1,9 +1,10 @@
 // padding.cpp: canonical nops (see padding.h).
 //
 // Canonical padding of length L is floor(L / 9) nine-byte nops, then the nop of
-// length L % 9 (16-bit code: L one-byte nops). Both are compared and copied as whole
-// runs against tables built at compile time, 8 bytes at a time (equalBytes,
-// copyBytes): no per-byte work and no per-nop loop.
+// length L % 9 (16-bit code: L one-byte nops). It is compared and copied against
+// tables built at compile time, 8 bytes at a time (equalBytes, copyBytes): the whole
+// padding of every length below 32 in one row, longer padding as runs of nine-byte
+// nops plus the last nop. No per-byte work and no per-nop loop.
 #include "padding.h"
 
 #include "image.h"
@@ -50,6 +51,38 @@ constexpr NopRun buildRun(const uint8_t *nop, size_t nopLength) {
 constexpr NopRun longNops = buildRun(nop9, sizeof nop9);
 constexpr NopRun shortNops = buildRun(nop1, sizeof nop1);
 
+// The whole canonical padding of every short length (32/64-bit code): most sites pad
+// with fewer than 32 bytes, which is then one compare or copy against one row.
+constexpr size_t shortLimit = 32;
+
+struct ShortPaddings {
+  uint8_t rows[shortLimit][shortLimit];
+};
+
+constexpr ShortPaddings buildShortPaddings() {
+  ShortPaddings paddings{};
+  for (size_t length = 1; length < shortLimit; ++length) {
+    size_t done = 0;
+    while (done < length) {
+      const size_t size = length - done < AFTERBURNER_NOP_MAX ? length - done : AFTERBURNER_NOP_MAX;
+      for (size_t index = 0; index < size; ++index)
+        paddings.rows[length][done + index] = nops[size][index];
+      done += size;
+    }
+  }
+  return paddings;
+}
+
+constexpr ShortPaddings shortPaddings = buildShortPaddings();
+
+// The padding's bytes when one table holds all of them (16-bit padding is a prefix of
+// the one-byte run), or nullptr.
+const uint8_t *wholePadding(size_t length, unsigned mode) {
+  if (mode == 16)
+    return length <= shortNops.size ? shortNops.bytes : nullptr;
+  return length < shortLimit ? shortPaddings.rows[length] : nullptr;
+}
+
 // 16-bit code gets one-byte nops only; 32/64-bit code the longest nops first.
 const NopRun &runFor(unsigned mode) {
   return mode == 16 ? shortNops : longNops;
@@ -62,6 +95,10 @@ size_t unitFor(unsigned mode) {
 } // namespace
 
 void fillCanonicalNops(uint8_t *destination, size_t length, unsigned mode) {
+  if (const uint8_t *whole = wholePadding(length, mode)) {
+    copyBytes(destination, whole, length);
+    return;
+  }
   const NopRun &run = runFor(mode);
   const size_t whole = length - length % unitFor(mode);
   for (size_t done = 0; done < whole;) {
@@ -74,6 +111,8 @@ void fillCanonicalNops(uint8_t *destination, size_t length, unsigned mode) {
 }
 
 bool isCanonicalPadding(const uint8_t *bytes, size_t length, unsigned mode) {
+  if (const uint8_t *whole = wholePadding(length, mode))
+    return equalBytes(bytes, whole, length);
   const NopRun &run = runFor(mode);
   const size_t whole = length - length % unitFor(mode);
   for (size_t done = 0; done < whole;) {

@@ -77,12 +77,54 @@ size_t partitionPoint(const SiteEntry *entries, size_t first, size_t last, uintp
   return first;
 }
 
+// The first index in [first, last) whose address is above (strict) or at least key,
+// searched from the front in growing steps: O(log distance), so taking a long block
+// from one run costs about as little as taking one entry.
+size_t gallopForward(const SiteEntry *entries, size_t first, size_t last, uintptr_t key,
+                     bool strict) {
+  size_t low = first; // every entry before low is below the answer
+  size_t probe = first;
+  for (size_t step = 1;; step *= 2) {
+    if (probe >= last)
+      return partitionPoint(entries, low, last, key, strict);
+    const uintptr_t address = entries[probe].siteAddress;
+    if (strict ? address > key : address >= key)
+      return partitionPoint(entries, low, probe, key, strict);
+    low = probe + 1;
+    probe = low + step;
+  }
+}
+
+// The same index, searched from the back (the answer is expected near last).
+size_t gallopBackward(const SiteEntry *entries, size_t first, size_t last, uintptr_t key,
+                      bool strict) {
+  size_t high = last; // every entry from high on is past key
+  for (size_t step = 1;; step *= 2) {
+    if (high - first < step)
+      return partitionPoint(entries, first, high, key, strict);
+    const size_t probe = high - step;
+    const uintptr_t address = entries[probe].siteAddress;
+    if (!(strict ? address > key : address >= key))
+      return partitionPoint(entries, probe + 1, high, key, strict);
+    high = probe;
+  }
+}
+
+// Copies count entries; destination before source when they overlap.
 void copyEntries(SiteEntry *destination, const SiteEntry *source, size_t count) {
   for (size_t index = 0; index < count; ++index)
     destination[index] = source[index];
 }
 
-// The left run [first, middle) goes to scratch; merged from the front.
+// Copies count entries; destination after source when they overlap.
+void copyEntriesBackward(SiteEntry *destination, const SiteEntry *source, size_t count) {
+  while (count > 0) {
+    --count;
+    destination[count] = source[count];
+  }
+}
+
+// The left run [first, middle) goes to scratch; merged from the front, a block at a time.
 void mergeForward(SiteEntry *entries, size_t first, size_t middle, size_t last,
                   SiteEntry *scratch) {
   const size_t leftCount = middle - first;
@@ -91,15 +133,23 @@ void mergeForward(SiteEntry *entries, size_t first, size_t middle, size_t last,
   size_t right = middle;
   size_t out = first;
   while (left < leftCount && right < last) {
-    if (entries[right].siteAddress < scratch[left].siteAddress)
-      entries[out++] = entries[right++];
-    else
-      entries[out++] = scratch[left++];
+    // Right entries below the next left one, then left entries up to the next right one.
+    const size_t rightEnd = gallopForward(entries, right, last, scratch[left].siteAddress, false);
+    copyEntries(entries + out, entries + right, rightEnd - right);
+    out += rightEnd - right;
+    right = rightEnd;
+    if (right == last)
+      break;
+    const size_t leftEnd =
+        gallopForward(scratch, left, leftCount, entries[right].siteAddress, true);
+    copyEntries(entries + out, scratch + left, leftEnd - left);
+    out += leftEnd - left;
+    left = leftEnd;
   }
   copyEntries(entries + out, scratch + left, leftCount - left); // the right rest is in place
 }
 
-// The right run [middle, last) goes to scratch; merged from the back.
+// The right run [middle, last) goes to scratch; merged from the back, a block at a time.
 void mergeBackward(SiteEntry *entries, size_t first, size_t middle, size_t last,
                    SiteEntry *scratch) {
   size_t rightCount = last - middle;
@@ -107,10 +157,19 @@ void mergeBackward(SiteEntry *entries, size_t first, size_t middle, size_t last,
   size_t left = middle; // one past the next left entry
   size_t out = last;    // one past the next slot
   while (rightCount > 0 && left > first) {
-    if (entries[left - 1].siteAddress > scratch[rightCount - 1].siteAddress)
-      entries[--out] = entries[--left];
-    else
-      entries[--out] = scratch[--rightCount];
+    // Left entries above the last right one, then right entries not below the last left one.
+    const size_t leftStart =
+        gallopBackward(entries, first, left, scratch[rightCount - 1].siteAddress, true);
+    out -= left - leftStart;
+    copyEntriesBackward(entries + out, entries + leftStart, left - leftStart);
+    left = leftStart;
+    if (left == first)
+      break;
+    const size_t rightStart =
+        gallopBackward(scratch, 0, rightCount, entries[left - 1].siteAddress, false);
+    out -= rightCount - rightStart;
+    copyEntries(entries + out, scratch + rightStart, rightCount - rightStart);
+    rightCount = rightStart;
   }
   copyEntries(entries + first, scratch, rightCount); // the left rest is in place
 }

@@ -218,7 +218,9 @@ uint8_t siteLengthOf(const ImageMap &map, const SiteEntry &entry) {
 
 // Overlapping sites are both refused: neither record can be trusted. A refused entry
 // gets record address 0 (never a record's) and is removed afterwards.
-void refuseOverlaps(const SiteTableInput &input, SiteTable &table, Diagnostics &diagnostics) {
+// Returns whether any entry was refused.
+bool refuseOverlaps(const SiteTableInput &input, SiteTable &table, Diagnostics &diagnostics) {
+  const uint32_t rejectedBefore = table.rejected;
   uintptr_t reachEnd = 0; // the furthest end of any site so far ...
   size_t reachIndex = 0;  // ... and the entry it belongs to
   for (size_t index = 0; index < table.count; ++index) {
@@ -234,6 +236,7 @@ void refuseOverlaps(const SiteTableInput &input, SiteTable &table, Diagnostics &
       reachIndex = index;
     }
   }
+  return table.rejected != rejectedBefore;
 }
 
 void removeRefused(SiteTable &table) {
@@ -337,8 +340,8 @@ void collectSites(const SiteTableInput &input, SiteTable &table, Diagnostics &di
   // The entries past count are free: they are the merge sort's scratch.
   sortSitesByAddress(table.entries, table.count, table.entries + table.count,
                      table.capacity - table.count);
-  refuseOverlaps(input, table, diagnostics);
-  removeRefused(table);
+  if (refuseOverlaps(input, table, diagnostics))
+    removeRefused(table);
 }
 
 } // namespace afterburner::loader
