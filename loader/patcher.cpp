@@ -197,6 +197,25 @@ void count(PatchCounts &counts, SiteAction action) {
   }
 }
 
+// Without a wedge or with writes off, planSite leaves every site native except the
+// PREPATCHED ones: the same counts straight from each record's op and flags (a bare
+// boot's whole patch pass).
+void countUnwritten(const PatchOptions &options, const SiteTable &table, PatchCounts &counts) {
+  for (size_t index = 0; index < table.count; ++index) {
+    const uint8_t *record = mapImage(options.map, table.entries[index].recordAddress,
+                                     sizeof(afterburner_site));
+    if (!record)
+      continue;
+    uint16_t op;
+    __builtin_memcpy(&op, record + offsetof(afterburner_site, op), sizeof op);
+    ++counts.opSites[op < AFTERBURNER_OP_LIMIT ? op : 0];
+    if (record[offsetof(afterburner_site, flags)] & AFTERBURNER_SITE_FLAG_PREPATCHED)
+      ++counts.patched;
+    else
+      ++counts.native;
+  }
+}
+
 } // namespace
 
 SiteAction planSite(const PatchOptions &options, const afterburner_site &record,
@@ -215,6 +234,10 @@ SiteAction planSite(const PatchOptions &options, const afterburner_site &record,
 
 void patchSites(const PatchOptions &options, const SiteTable &table, PatchCounts &counts,
                 Diagnostics &diagnostics) {
+  if (!options.wedge || !options.writeSites) {
+    countUnwritten(options, table, counts);
+    return;
+  }
   uint8_t code[maximumSiteLength];
   for (size_t index = 0; index < table.count; ++index) {
     const SiteEntry &entry = table.entries[index];
