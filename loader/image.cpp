@@ -89,8 +89,7 @@ bool equalBytes(const void *left, const void *right, size_t length) {
     return load64(a + length - 8) == load64(b + length - 8);
   }
   if (length >= 4)
-    return load32(a) == load32(b) &&
-           load32(a + length - 4) == load32(b + length - 4);
+    return load32(a) == load32(b) && load32(a + length - 4) == load32(b + length - 4);
   for (size_t index = 0; index < length; ++index) {
     if (a[index] != b[index])
       return false;

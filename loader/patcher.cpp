@@ -202,8 +202,8 @@ void count(PatchCounts &counts, SiteAction action) {
 // boot's whole patch pass).
 void countUnwritten(const PatchOptions &options, const SiteTable &table, PatchCounts &counts) {
   for (size_t index = 0; index < table.count; ++index) {
-    const uint8_t *record = mapImage(options.map, table.entries[index].recordAddress,
-                                     sizeof(afterburner_site));
+    const uint8_t *record =
+        mapImage(options.map, table.entries[index].recordAddress, sizeof(afterburner_site));
     if (!record)
       continue;
     uint16_t op;

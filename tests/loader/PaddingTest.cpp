@@ -28,17 +28,16 @@ TEST(Padding, LongestNopsFirst) {
 // The canonical padding of a length, nop by nop as site_abi.h section 5 says: the
 // longest nops first (one-byte nops in 16-bit code).
 std::vector<uint8_t> referencePadding(size_t length, unsigned mode) {
-  static const std::vector<std::vector<uint8_t>> nops = {
-      {},
-      {AFTERBURNER_NOP1},
-      {AFTERBURNER_NOP2},
-      {AFTERBURNER_NOP3},
-      {AFTERBURNER_NOP4},
-      {AFTERBURNER_NOP5},
-      {AFTERBURNER_NOP6},
-      {AFTERBURNER_NOP7},
-      {AFTERBURNER_NOP8},
-      {AFTERBURNER_NOP9}};
+  static const std::vector<std::vector<uint8_t>> nops = {{},
+                                                         {AFTERBURNER_NOP1},
+                                                         {AFTERBURNER_NOP2},
+                                                         {AFTERBURNER_NOP3},
+                                                         {AFTERBURNER_NOP4},
+                                                         {AFTERBURNER_NOP5},
+                                                         {AFTERBURNER_NOP6},
+                                                         {AFTERBURNER_NOP7},
+                                                         {AFTERBURNER_NOP8},
+                                                         {AFTERBURNER_NOP9}};
   std::vector<uint8_t> bytes;
   while (bytes.size() < length) {
     const size_t size = mode == 16 ? 1 : std::min<size_t>(9, length - bytes.size());

@@ -44,8 +44,7 @@ void expectSorted(const std::vector<uintptr_t> &addresses, size_t scratchCapacit
 
 // Every order below, with no scratch (heap sort), a little (merges until one does not
 // fit, then heap sort), half the count (always enough) and plenty.
-void expectSortedWithAnyScratch(const std::vector<uintptr_t> &addresses,
-                                const std::string &what) {
+void expectSortedWithAnyScratch(const std::vector<uintptr_t> &addresses, const std::string &what) {
   for (size_t scratch : {size_t(0), size_t(1), size_t(3), addresses.size() / 4,
                          addresses.size() / 2, addresses.size()})
     expectSorted(addresses, scratch, what);

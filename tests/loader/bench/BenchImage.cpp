@@ -40,17 +40,16 @@ const std::vector<OpSample> &mix() {
 // Canonical padding (site_abi.h section 5), written here rather than with the loader's
 // fillCanonicalNops: the guest-archive bench links no hosted loader code.
 void fillPadding(uint8_t *bytes, size_t length) {
-  static const std::vector<std::vector<uint8_t>> nops = {
-      {},
-      {AFTERBURNER_NOP1},
-      {AFTERBURNER_NOP2},
-      {AFTERBURNER_NOP3},
-      {AFTERBURNER_NOP4},
-      {AFTERBURNER_NOP5},
-      {AFTERBURNER_NOP6},
-      {AFTERBURNER_NOP7},
-      {AFTERBURNER_NOP8},
-      {AFTERBURNER_NOP9}};
+  static const std::vector<std::vector<uint8_t>> nops = {{},
+                                                         {AFTERBURNER_NOP1},
+                                                         {AFTERBURNER_NOP2},
+                                                         {AFTERBURNER_NOP3},
+                                                         {AFTERBURNER_NOP4},
+                                                         {AFTERBURNER_NOP5},
+                                                         {AFTERBURNER_NOP6},
+                                                         {AFTERBURNER_NOP7},
+                                                         {AFTERBURNER_NOP8},
+                                                         {AFTERBURNER_NOP9}};
   while (length > 0) {
     const size_t size = std::min<size_t>(length, AFTERBURNER_NOP_MAX);
     std::memcpy(bytes, nops[size].data(), size);
@@ -131,8 +130,7 @@ BenchImage buildBenchImage(size_t siteCount, uintptr_t base) {
   const std::vector<PlacedSite> sites = placeSites(image, siteCount);
   size_t offset = image.textSize;
   for (size_t first = 0; first < sites.size(); first += sitesPerObject)
-    appendNote(image, offset, sites.data() + first,
-               std::min(sitesPerObject, sites.size() - first));
+    appendNote(image, offset, sites.data() + first, std::min(sitesPerObject, sites.size() - first));
   image.notesSize = offset - image.textSize;
   return image;
 }

@@ -115,7 +115,8 @@ void timedConsoleWrite(const char *text, size_t length) {
   BootTiming &timing = *currentTiming;
   const size_t used = std::strlen(timing.summary);
   std::memcpy(timing.summary + used, text, std::min(length, sizeof timing.summary - 1 - used));
-  timing.consoleNanoseconds += std::chrono::duration<double, std::nano>(Clock::now() - start).count();
+  timing.consoleNanoseconds +=
+      std::chrono::duration<double, std::nano>(Clock::now() - start).count();
 }
 
 // The loader's table and the image are written during the boot: fault them in first.
@@ -165,7 +166,8 @@ bool bootInChild(const BenchImage &image, BootTiming &timing) {
     _exit(sent ? 0 : 1);
   }
   close(channel[1]);
-  const bool received = child > 0 && read(channel[0], &timing, sizeof timing) == ssize_t(sizeof timing);
+  const bool received =
+      child > 0 && read(channel[0], &timing, sizeof timing) == ssize_t(sizeof timing);
   close(channel[0]);
   int status = 0;
   if (child > 0)
@@ -207,7 +209,8 @@ int main(int argc, char **argv) {
     benchPath = arguments.front() == "xen" ? Path::Xen : Path::Bare;
     arguments.erase(arguments.begin());
   }
-  const size_t siteCount = arguments.size() > 0 ? std::strtoul(arguments[0].c_str(), nullptr, 10) : 3000;
+  const size_t siteCount =
+      arguments.size() > 0 ? std::strtoul(arguments[0].c_str(), nullptr, 10) : 3000;
   const int runs = arguments.size() > 1 ? std::atoi(arguments[1].c_str()) : 21;
   if (siteCount == 0 || runs <= 0 || arguments.size() > 2)
     return usage();
@@ -215,8 +218,8 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "loader_guest_bench: %zu sites do not fit the image area\n", siteCount);
     return 2;
   }
-  const BenchImage image =
-      afterburner::loader::bench::buildBenchImage(siteCount, reinterpret_cast<uintptr_t>(imageArea));
+  const BenchImage image = afterburner::loader::bench::buildBenchImage(
+      siteCount, reinterpret_cast<uintptr_t>(imageArea));
   std::memcpy(imageArea, image.bytes.data(), image.bytes.size());
 
   std::vector<double> perSite, total;
@@ -235,6 +238,7 @@ int main(int argc, char **argv) {
   std::printf("guestarchive path=%s sites=%u patched=%u native=%u rejected=%u wedge=%s "
               "ns_per_site=%.1f total_us=%.1f runs=%zu\n",
               benchPath == Path::Xen ? "xen" : "bare", result.sites, result.patched, result.native,
-              result.rejected, result.wedge, median(perSite), median(total) / 1000.0, perSite.size());
+              result.rejected, result.wedge, median(perSite), median(total) / 1000.0,
+              perSite.size());
   return 0;
 }
