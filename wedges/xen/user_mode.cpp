@@ -47,11 +47,15 @@ long registerSyscallEntry() {
 
 } // namespace
 
+unsigned long userPageTableFrame(const start_info_t &start) {
+  const unsigned long *p2m = (const unsigned long *)start.mfn_list;
+  return p2m[start.pt_base >> 12]; // VIRT_BASE 0: the pfn is the address >> 12
+}
+
 long userModeInitialize(const start_info_t *start) {
-  const unsigned long *p2m = (const unsigned long *)start->mfn_list;
   mmuext_op operation{};
   operation.cmd = MMUEXT_NEW_USER_BASEPTR;
-  operation.arg1.mfn = p2m[start->pt_base >> 12]; // VIRT_BASE 0: pfn = address >> 12
+  operation.arg1.mfn = userPageTableFrame(*start);
   return mmuextOp(&operation, 1);
 }
 

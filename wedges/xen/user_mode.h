@@ -8,6 +8,10 @@
 
 namespace afterburner::xen {
 
+// The machine frame of the page table the wedge runs on (start info's pt_base): the one
+// user mode gets.
+unsigned long userPageTableFrame(const start_info_t &start);
+
 // Gives Xen a page table for user mode (MMUEXT_NEW_USER_BASEPTR): the one the wedge runs
 // on, so that ring 3 sees the translations the software TLB installs. 0 on success.
 long userModeInitialize(const start_info_t *start);
