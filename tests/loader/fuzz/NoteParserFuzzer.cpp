@@ -37,7 +37,10 @@ afterburner_wedge makeWedge(uintptr_t entry) {
   return wedge;
 }
 
-void runOnce(std::vector<uint8_t> &bytes, size_t notesSize, bool acceptPrepatched) {
+// spareEntries: room past the records for the sort's merges (site_sort.h); without
+// it the table is heap-sorted.
+void runOnce(std::vector<uint8_t> &bytes, size_t notesSize, bool acceptPrepatched,
+             bool spareEntries) {
   const ImageRange range = {imageBase, bytes.size(), reinterpret_cast<uintptr_t>(bytes.data())};
   const NoteStream stream = {imageBase + textSize, imageBase + textSize + notesSize};
   SiteTableInput input;
@@ -46,13 +49,18 @@ void runOnce(std::vector<uint8_t> &bytes, size_t notesSize, bool acceptPrepatche
   input.streams = &stream;
   input.streamCount = 1;
   input.acceptPrepatched = acceptPrepatched;
-  std::vector<SiteEntry> entries(notesSize / AFTERBURNER_SITE_RECORD_SIZE + 1);
+  const size_t records = notesSize / AFTERBURNER_SITE_RECORD_SIZE + 1;
+  std::vector<SiteEntry> entries(spareEntries ? 2 * records : records);
   SiteTable table;
   table.entries = entries.data();
   table.capacity = entries.size();
   auto diagnostics = std::make_unique<Diagnostics>();
   collectSites(input, table, *diagnostics);
   findPatchState(input.map, &stream, 1);
+  for (size_t index = 1; index < table.count; ++index) {
+    if (table.entries[index - 1].siteAddress >= table.entries[index].siteAddress)
+      __builtin_trap(); // valid sites are sorted, and no two share an address
+  }
 
   const afterburner_wedge wedge = makeWedge(imageBase + bytes.size() - 16);
   PatchOptions options;
@@ -75,7 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::vector<uint8_t> bytes(textSize + notesSize + 16, 0);
   std::memcpy(bytes.data(), data, textBytes);
   std::memcpy(bytes.data() + textSize, data + textBytes, notesSize);
-  runOnce(bytes, notesSize, false);
-  runOnce(bytes, notesSize, true); // again: now with PREPATCHED flags set by the first run
+  runOnce(bytes, notesSize, false, false);
+  // Again: now with PREPATCHED flags set by the first run, and room for merging.
+  runOnce(bytes, notesSize, true, true);
   return 0;
 }
