@@ -125,6 +125,10 @@ constexpr OpcodePattern patterns[] = {
     {AFTERBURNER_OP_xrstors, 2, {0x0f, 0xc7}, 3, MemoryOnly},
     {AFTERBURNER_OP_int_n, 1, {0xcd}, anyReg, AnyMod},
     {AFTERBURNER_OP_int_n, 1, {0xcc}, anyReg, AnyMod}, // int $3 may be encoded short
+    // Annotated page-table writes (site_abi.h 6a): mov reg -> mem, xchg reg, mem.
+    {AFTERBURNER_OP_page_table_store, 1, {0x89}, anyReg, MemoryOnly},
+    {AFTERBURNER_OP_page_table_store, 1, {0xa3}, anyReg, AnyMod}, // movl %eax, moffs32
+    {AFTERBURNER_OP_page_table_exchange, 1, {0x87}, anyReg, MemoryOnly},
 };
 constexpr size_t patternCount = sizeof patterns / sizeof patterns[0];
 

@@ -256,6 +256,10 @@
  *          optional features), so a deprivileged guest silently gets a wrong
  *          answer or loses an effect. These are the instructions that make x86
  *          not classically virtualizable; they are why sites exist at all.
+ *          ANNOTATED: the instruction is NOT sensitive by itself (an ordinary
+ *          store); the kernel's source marked it, with an assembler directive,
+ *          as an operation a hypervisor may need to see (section 6a). Natively
+ *          and on platforms that do not care it runs as written (NATIVE).
  *   flow   RETURNS: execution continues after the site. NO_RETURN: it transfers
  *          control (iret, sysret, far jmp, ...), so a call form is not needed and a
  *          wedge may use a jump.
@@ -273,6 +277,7 @@
 
 #define AFTERBURNER_CLASS_PRIVILEGED 1
 #define AFTERBURNER_CLASS_SENSITIVE 2
+#define AFTERBURNER_CLASS_ANNOTATED 3
 #define AFTERBURNER_FLOW_RETURNS 1
 #define AFTERBURNER_FLOW_NO_RETURN 2
 
@@ -285,6 +290,7 @@
 #define AFTERBURNER_N AFTERBURNER_FLOW_NO_RETURN
 #define AFTERBURNER_C AFTERBURNER_SITE_SIZE_CALL
 #define AFTERBURNER_I AFTERBURNER_SITE_SIZE_IF
+#define AFTERBURNER_A AFTERBURNER_CLASS_ANNOTATED
 
 /* clang-format off */
 #define AFTERBURNER_SITE_OPS(X)                                                                   \
@@ -387,8 +393,50 @@
   X(xsaves,          72, AFTERBURNER_C, AFTERBURNER_P, AFTERBURNER_R, AFTERBURNER_MODES_NOT16) /* -> width, memory */ \
   X(xrstors,         73, AFTERBURNER_C, AFTERBURNER_P, AFTERBURNER_R, AFTERBURNER_MODES_NOT16) /* -> width, memory */ \
   /* Software interrupts go through the real IDT, which a guest does not own.            */     \
-  X(int_n,           74, AFTERBURNER_C, AFTERBURNER_S, AFTERBURNER_R, AFTERBURNER_MODES_ALL) /* -> immediate vector */
+  X(int_n,           74, AFTERBURNER_C, AFTERBURNER_S, AFTERBURNER_R, AFTERBURNER_MODES_ALL) /* -> immediate vector */ \
+  /* ANNOTATED page-table writes (section 6a): plain stores the kernel marked.           */     \
+  X(page_table_store,    75, AFTERBURNER_C, AFTERBURNER_A, AFTERBURNER_R, AFTERBURNER_MODES_NOT16) /* mov reg -> mem: reg, width, memory */ \
+  X(page_table_exchange, 76, AFTERBURNER_C, AFTERBURNER_A, AFTERBURNER_R, AFTERBURNER_MODES_NOT16) /* xchg reg, mem: reg, width, memory */
 /* clang-format on */
+
+/*
+ * ------------------------------------------------------------------------------
+ * 6a. Annotated sites: page-table writes
+ * ------------------------------------------------------------------------------
+ *
+ * A store of a page-table entry is an ordinary `mov`, not a sensitive instruction,
+ * yet a paravirtual platform must see it: a Xen PV kernel's tables hold machine
+ * frames and are read-only, so the entry must be translated and validated (L4Ka's
+ * KaXen annotated pte_set/pgd_set the same way). The assembler cannot tell such a
+ * store from any other, so the kernel marks it: the directive
+ *
+ *     .afterburner_page_table_store
+ *
+ * makes the NEXT instruction a site of one of these ops (usable from C:
+ * asm volatile(".afterburner_page_table_store\n\tmovq %1, %0"
+ *              : "=m"(*entry) : "r"(value));). The instruction must be:
+ *
+ *   page_table_store     mov reg -> mem (opcode 89): 64-bit `movq %reg, mem` in
+ *                        64-bit code, 32-bit `movl %reg, mem` in 32-bit code
+ *                        (non-PAE 32-bit paging; a PAE entry written as two
+ *                        halves is not an entry store and cannot be annotated).
+ *   page_table_exchange  xchg reg, mem (opcode 87), same widths: an atomic
+ *                        read-and-replace (get-and-clear of an entry whose
+ *                        accessed/dirty bits matter); reg receives the old entry.
+ *
+ * Anything else after the directive is an assembler error. The record: operand_form
+ * MEMORY or MEMORY_SELF_RELATIVE (the entry's address: base, index, scale, segment,
+ * displacement, as for every memory operand), reg = the register holding the new
+ * entry (AFTERBURNER_REG_*), operand_width = 8 or 4. The entry is the value the
+ * kernel built for bare metal (pseudo-physical frames, its own flags); the site-call
+ * entry of a wedge behaves as the instruction: after it returns, the entry in the
+ * kernel's table holds the value (an exchange's reg holds the old one), and the
+ * wedge's view of the translation is coherent with it. Bare metal, and wedges whose
+ * platform walks the kernel's tables itself (hardware virtualization), use NATIVE.
+ * An annotation never replaces invlpg/cr3 on bare metal: a kernel still flushes as
+ * x86 requires. Under .afterburner_off or --no-sites the directive is checked the
+ * same way but makes no site.
+ */
 
 #if !defined(__ASSEMBLER__)
 #include <stddef.h>
@@ -474,7 +522,7 @@ AFTERBURNER_STATIC_ASSERT(sizeof(AFTERBURNER_NOTE_NAME) == AFTERBURNER_NOTE_NAME
 AFTERBURNER_STATIC_ASSERT(sizeof(struct afterburner_patch_state) == 24, "patch state is 24 bytes");
 AFTERBURNER_STATIC_ASSERT(AFTERBURNER_SITE_SIZE_CALL <= AFTERBURNER_SITE_SIZE_IF,
                           "inline room is at least the call form");
-AFTERBURNER_STATIC_ASSERT(AFTERBURNER_OP_COUNT == 74, "append ops at the end only");
+AFTERBURNER_STATIC_ASSERT(AFTERBURNER_OP_COUNT == 76, "append ops at the end only");
 
 #else /* __ASSEMBLER__ */
 

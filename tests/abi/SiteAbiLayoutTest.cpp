@@ -73,10 +73,17 @@ TEST(SiteAbiOps, PublishedIdsNeverChange) {
       {"arpl", 49},     {"rdmsr", 50},  {"wrmsr", 51},    {"cpuid", 55},      {"invlpg", 56},
       {"iret", 60},     {"swapgs", 63}, {"wrgsbase", 69}, {"clac", 71},       {"int_n", 74},
   };
+  // Appended later (the annotated page-table writes, section 6a).
+  const std::vector<std::pair<std::string, int>> appended = {
+      {"page_table_store", 75},
+      {"page_table_exchange", 76},
+  };
   const auto ops = allOps();
-  for (const auto &[name, id] : published) {
-    ASSERT_LE(size_t(id), ops.size());
-    EXPECT_EQ(ops[id - 1].name, name);
+  for (const auto *list : {&published, &appended}) {
+    for (const auto &[name, id] : *list) {
+      ASSERT_LE(size_t(id), ops.size());
+      EXPECT_EQ(ops[id - 1].name, name);
+    }
   }
 }
 
@@ -85,13 +92,30 @@ TEST(SiteAbiOps, SiteSizesHoldTheCallForm) {
     EXPECT_GE(op.siteSize, AFTERBURNER_SITE_SIZE_CALL) << op.name;
     EXPECT_LE(op.siteSize, 255) << op.name;
     EXPECT_TRUE(op.opClass == AFTERBURNER_CLASS_PRIVILEGED ||
-                op.opClass == AFTERBURNER_CLASS_SENSITIVE)
+                op.opClass == AFTERBURNER_CLASS_SENSITIVE ||
+                op.opClass == AFTERBURNER_CLASS_ANNOTATED)
         << op.name;
     EXPECT_TRUE(op.flow == AFTERBURNER_FLOW_RETURNS || op.flow == AFTERBURNER_FLOW_NO_RETURN)
         << op.name;
     EXPECT_NE(op.modes & AFTERBURNER_MODES_ALL, 0u) << op.name;
     EXPECT_EQ(op.modes & ~AFTERBURNER_MODES_ALL, 0u) << op.name;
   }
+}
+
+// Annotated ops are plain stores the kernel marked: they return, and none of them
+// exists in 16-bit code (no paging there).
+TEST(SiteAbiOps, AnnotatedOpsAreReturningStores) {
+  unsigned annotated = 0;
+  for (const OpRow &op : allOps()) {
+    if (op.opClass != AFTERBURNER_CLASS_ANNOTATED)
+      continue;
+    ++annotated;
+    EXPECT_EQ(op.flow, AFTERBURNER_FLOW_RETURNS) << op.name;
+    EXPECT_EQ(op.modes, AFTERBURNER_MODES_NOT16) << op.name;
+  }
+  EXPECT_EQ(annotated, 2u);
+  EXPECT_EQ(AFTERBURNER_OP_page_table_store, 75);
+  EXPECT_EQ(AFTERBURNER_OP_page_table_exchange, 76);
 }
 
 TEST(SiteAbiPadding, CanonicalNopsHaveTheirLengths) {

@@ -35,5 +35,24 @@ TEST(OpTable, OpcodeChecksSkipPrefixesAndLookAtModRm) {
   EXPECT_FALSE(opcodeMatches(AFTERBURNER_OP_cli, prefixes, 2, 64));
 }
 
+// Annotated page-table writes: mov/xchg with a memory operand, never the register forms
+// (which store no entry), each only as its own op.
+TEST(OpTable, PageTableWritesNeedAMemoryOperand) {
+  const uint8_t store[] = {0x48, 0x89, 0x07};                // movq %rax, (%rdi)
+  const uint8_t storeRip[] = {0x48, 0x89, 0x05, 0, 0, 0, 0}; // movq %rax, x(%rip)
+  const uint8_t exchange[] = {0x48, 0x87, 0x07};             // xchgq %rax, (%rdi)
+  const uint8_t registerMove[] = {0x48, 0x89, 0xc7};         // movq %rax, %rdi
+  const uint8_t store32[] = {0x89, 0x07};                    // movl %eax, (%edi)
+  EXPECT_TRUE(opcodeMatches(AFTERBURNER_OP_page_table_store, store, 3, 64));
+  EXPECT_TRUE(opcodeMatches(AFTERBURNER_OP_page_table_store, storeRip, 7, 64));
+  EXPECT_TRUE(opcodeMatches(AFTERBURNER_OP_page_table_store, store32, 2, 32));
+  EXPECT_FALSE(opcodeMatches(AFTERBURNER_OP_page_table_store, exchange, 3, 64));
+  EXPECT_FALSE(opcodeMatches(AFTERBURNER_OP_page_table_store, registerMove, 3, 64));
+  EXPECT_TRUE(opcodeMatches(AFTERBURNER_OP_page_table_exchange, exchange, 3, 64));
+  EXPECT_FALSE(opcodeMatches(AFTERBURNER_OP_page_table_exchange, store, 3, 64));
+  EXPECT_STREQ(opName(AFTERBURNER_OP_page_table_store), "page_table_store");
+  EXPECT_EQ(opInfo(AFTERBURNER_OP_page_table_exchange)->modes, AFTERBURNER_MODES_NOT16);
+}
+
 } // namespace
 } // namespace afterburner::loader

@@ -317,6 +317,10 @@ std::vector<uint8_t> sampleInstruction(unsigned op) {
     return {0x48, 0x0f, 0xc7, 0x18};
   case AFTERBURNER_OP_int_n:
     return {0xcd, 0x80};
+  case AFTERBURNER_OP_page_table_store:
+    return {0x48, 0x89, 0x07}; // movq %rax, (%rdi)
+  case AFTERBURNER_OP_page_table_exchange:
+    return {0x48, 0x87, 0x07}; // xchgq %rax, (%rdi)
   default:
     throw std::out_of_range("no sample instruction for op");
   }
