@@ -26,6 +26,9 @@ void AfterburnerDirectives::Initialize(llvm::MCAsmParser &parser) {
   parser.addDirectiveHandler(".afterburner_off", {this, handler});
   parser.addDirectiveHandler(".afterburner_on", {this, handler});
   parser.addDirectiveHandler(
+      ".afterburner_page_table_store",
+      {this, HandleDirective<AfterburnerDirectives, &AfterburnerDirectives::parseAnnotation>});
+  parser.addDirectiveHandler(
       ".byte", {this, HandleDirective<AfterburnerDirectives, &AfterburnerDirectives::parseByte>});
   auto value = HandleDirective<AfterburnerDirectives, &AfterburnerDirectives::parseValue>;
   for (const char *directive : {".value", ".long", ".quad"})
@@ -275,6 +278,14 @@ bool AfterburnerDirectives::parseSwitch(llvm::StringRef directive, llvm::SMLoc) 
   if (parseEOL())
     return true;
   streamer.setRegionEnabled(directive == ".afterburner_on");
+  return false;
+}
+
+// `.afterburner_page_table_store`: the next instruction is an annotated site.
+bool AfterburnerDirectives::parseAnnotation(llvm::StringRef, llvm::SMLoc location) {
+  if (parseEOL())
+    return true;
+  streamer.annotateNextInstruction(location);
   return false;
 }
 

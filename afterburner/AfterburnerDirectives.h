@@ -1,5 +1,7 @@
 // AfterburnerDirectives.h: `.afterburner_off` / `.afterburner_on` keep a region native
-// (code that runs before the loader or is the loader itself, real-mode code). It also
+// (code that runs before the loader or is the loader itself, real-mode code), and
+// `.afterburner_page_table_store` marks the next instruction as an annotated site (a store
+// of a page-table entry, site_abi.h section 6a). It also
 // reads `.byte` itself, so that instructions written as bytes become sites too, and reads
 // the data directives of debug information (`.value`, `.long`, `.quad`, `.uleb128`,
 // `.sleb128`) with the plain-statement path of StatementText.h.
@@ -29,6 +31,7 @@ public:
 
 private:
   bool parseSwitch(llvm::StringRef directive, llvm::SMLoc location);
+  bool parseAnnotation(llvm::StringRef directive, llvm::SMLoc location);
   bool parseByte(llvm::StringRef directive, llvm::SMLoc location);
   bool parseValue(llvm::StringRef directive, llvm::SMLoc location);
   bool parseLeb128(llvm::StringRef directive, llvm::SMLoc location);

@@ -374,6 +374,7 @@ Outcome Assembler::parse() {
   // The notes are written after the last statement and before the object is finished
   // (MCELFStreamer::finishImpl is final, so this is the hook).
   bool failed = parser->Run(/*NoInitialTextSection=*/true, /*NoFinalize=*/true);
+  streamer->endOfInput();
   if (failed || context->hadError())
     return Outcome::Failed;
   streamer->finishObject();

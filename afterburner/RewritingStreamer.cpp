@@ -103,7 +103,68 @@ unsigned RewritingStreamer::modeOf(const llvm::MCSubtargetInfo &subtarget) const
   return 64;
 }
 
+void RewritingStreamer::annotateNextInstruction(llvm::SMLoc location) {
+  if (pendingAnnotation)
+    rejectPendingAnnotation("is followed by another one, not by an instruction");
+  pendingAnnotation = location;
+}
+
+void RewritingStreamer::endOfInput() {
+  if (pendingAnnotation)
+    rejectPendingAnnotation("is not followed by an instruction (end of input)");
+}
+
+void RewritingStreamer::rejectPendingAnnotation(const char *why) {
+  getContext().reportError(*pendingAnnotation, std::string(".afterburner_page_table_store ") + why);
+  pendingAnnotation.reset();
+}
+
+// The store must have the width of an entry in the mode: 8 bytes in 64-bit code, 4 in
+// 32-bit code (non-PAE paging); 16-bit code has no paging to annotate.
+static bool annotationFitsMode(const OpcodeRow &row, unsigned mode) {
+  return (mode == 64 && row.Width == 8) || (mode == 32 && row.Width == 4);
+}
+
+void RewritingStreamer::emitAnnotatedInstruction(const llvm::MCInst &instruction,
+                                                 const llvm::MCSubtargetInfo &subtarget) {
+  pendingAnnotation.reset();
+  if (currentCount)
+    ++*currentCount;
+  unsigned mode = modeOf(subtarget);
+  const OpcodeRow *row = table.lookupAnnotated(instruction.getOpcode());
+  if (!row || !annotationFitsMode(*row, mode)) {
+    getContext().reportError(
+        instruction.getLoc(),
+        "instruction after .afterburner_page_table_store is not a store of a page-table entry "
+        "from a register (movq %reg, mem or xchgq %reg, mem in 64-bit code; movl or xchgl in "
+        "32-bit code)");
+    MCELFStreamer::emitInstruction(instruction, subtarget);
+    return;
+  }
+  // Checked the same way in a native region, which keeps the store plain.
+  if (!sitesAllowedHere()) {
+    prefix.Start = nullptr;
+    MCELFStreamer::emitInstruction(instruction, subtarget);
+    return;
+  }
+  emitSite(instruction, subtarget, table.classify(instruction, *row));
+}
+
+void RewritingStreamer::emitBytes(llvm::StringRef data) {
+  if (pendingAnnotation)
+    rejectPendingAnnotation("is followed by data, not by an instruction");
+  MCELFStreamer::emitBytes(data);
+}
+
+void RewritingStreamer::emitFill(const llvm::MCExpr &bytes, uint64_t value, llvm::SMLoc location) {
+  if (pendingAnnotation)
+    rejectPendingAnnotation("is followed by data, not by an instruction");
+  MCELFStreamer::emitFill(bytes, value, location);
+}
+
 void RewritingStreamer::changeSection(llvm::MCSection *section, uint32_t subsection) {
+  if (pendingAnnotation)
+    rejectPendingAnnotation("is not followed by an instruction in its section");
   MCELFStreamer::changeSection(section, subsection);
   currentCount = &instructionCounts[section];
   prefix = PendingPrefix();
@@ -116,6 +177,10 @@ void RewritingStreamer::changeSection(llvm::MCSection *section, uint32_t subsect
 
 void RewritingStreamer::emitInstruction(const llvm::MCInst &instruction,
                                         const llvm::MCSubtargetInfo &subtarget) {
+  if (pendingAnnotation) {
+    emitAnnotatedInstruction(instruction, subtarget);
+    return;
+  }
   if (currentCount)
     ++*currentCount;
   bool enabled = sitesEnabled && regionEnabled && sectionEnabled;
@@ -260,6 +325,8 @@ void RewritingStreamer::finishObject() {
 
 void RewritingStreamer::emitValueImpl(const llvm::MCExpr *value, unsigned size,
                                       llvm::SMLoc location) {
+  if (pendingAnnotation)
+    rejectPendingAnnotation("is followed by data, not by an instruction");
   if (lineStringBase) // a line-table string reference: section start + offset
     if (const auto *sum = llvm::dyn_cast<llvm::MCBinaryExpr>(value))
       if (const auto *start = llvm::dyn_cast<llvm::MCSymbolRefExpr>(sum->getLHS()))

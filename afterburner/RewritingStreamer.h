@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,9 +49,18 @@ public:
   // Writes .note.afterburner and finishes the object; call once the input is consumed.
   void finishObject();
   void emitValueImpl(const llvm::MCExpr *value, unsigned size, llvm::SMLoc location) override;
+  using MCELFStreamer::emitFill;
+  void emitBytes(llvm::StringRef data) override;
+  void emitFill(const llvm::MCExpr &bytes, uint64_t value, llvm::SMLoc location) override;
 
   // .afterburner_off / .afterburner_on; without effect under --no-sites.
   void setRegionEnabled(bool enabled) { regionEnabled = enabled; }
+  // `.afterburner_page_table_store` at location: the next instruction must be a store of a
+  // page-table entry and becomes an annotated site (site_abi.h section 6a). Data, a section
+  // change or the end of the input before that instruction is an error.
+  void annotateNextInstruction(llvm::SMLoc location);
+  // After the last statement: reports an annotation no instruction followed.
+  void endOfInput();
   // Instructions emitted so far into the current section (for GNU .loc view numbers).
   uint64_t instructionsInCurrentSection() const { return currentCount ? *currentCount : 0; }
   const std::vector<SiteRecord> &sites() const { return records; }
@@ -71,6 +81,9 @@ private:
   };
 
   unsigned modeOf(const llvm::MCSubtargetInfo &subtarget) const;
+  void emitAnnotatedInstruction(const llvm::MCInst &instruction,
+                                const llvm::MCSubtargetInfo &subtarget);
+  void rejectPendingAnnotation(const char *why);
   void emitPrefix(const llvm::MCInst &instruction, const llvm::MCSubtargetInfo &subtarget);
   void emitSite(const llvm::MCInst &instruction, const llvm::MCSubtargetInfo &subtarget,
                 const SensitiveInstruction &fields);
@@ -89,6 +102,7 @@ private:
   bool x86_64Object;
   unsigned mode16Bit = ~0u, mode32Bit = ~0u;
   PendingPrefix prefix;
+  std::optional<llvm::SMLoc> pendingAnnotation; // where the unconsumed directive was
   std::vector<SiteRecord> records;
   // Node-based: currentCount stays valid when other sections are added.
   std::unordered_map<const llvm::MCSection *, uint64_t> instructionCounts;

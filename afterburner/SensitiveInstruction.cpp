@@ -232,6 +232,15 @@ const std::vector<OpcodeRow> table = {
     PREFIX_ROW("GS_PREFIX", AFTERBURNER_SEG_GS),
     PREFIX_ROW("SS_PREFIX", AFTERBURNER_SEG_SS),
 };
+// Stores that `.afterburner_page_table_store` may mark (site_abi.h section 6a): the width
+// says which mode each belongs to (8: 64-bit code, 4: 32-bit code).
+const std::vector<OpcodeRow> annotatedTable = {
+    ROW("MOV64mr", page_table_store, MemoryRegister, 8),
+    ROW("MOV32mr", page_table_store, MemoryRegister, 4),
+    ROW("MOV32o32a", page_table_store, AccumulatorOffset, 4), // movl %eax, abs in 32-bit code
+    ROW("XCHG64rm", page_table_exchange, RegisterTiedMemory, 8),
+    ROW("XCHG32rm", page_table_exchange, RegisterTiedMemory, 4),
+};
 #undef ROW
 #undef SEGMENT_ROW
 #undef SPECIAL_ROW
@@ -327,17 +336,26 @@ const std::vector<OpcodeRow> &SensitiveInstructionTable::rows() {
   return table;
 }
 
+const std::vector<OpcodeRow> &SensitiveInstructionTable::annotatedRows() {
+  return annotatedTable;
+}
+
 SensitiveInstructionTable::SensitiveInstructionTable(const llvm::MCInstrInfo &instructionInfo,
                                                      const llvm::MCRegisterInfo &registerInfo)
-    : registerInfo(registerInfo), rowByOpcode(instructionInfo.getNumOpcodes(), noRow) {
-  for (size_t index = 0; index < table.size(); ++index) {
-    unsigned opcode = findOpcode(instructionInfo, table[index].OpcodeName);
-    if (opcode == ~0u) {
-      unresolved.push_back(table[index].OpcodeName);
-      continue;
+    : registerInfo(registerInfo), rowByOpcode(instructionInfo.getNumOpcodes(), noRow),
+      annotatedByOpcode(instructionInfo.getNumOpcodes(), noRow) {
+  auto resolve = [&](const std::vector<OpcodeRow> &rows, std::vector<uint16_t> &byOpcode) {
+    for (size_t index = 0; index < rows.size(); ++index) {
+      unsigned opcode = findOpcode(instructionInfo, rows[index].OpcodeName);
+      if (opcode == ~0u) {
+        unresolved.push_back(rows[index].OpcodeName);
+        continue;
+      }
+      byOpcode[opcode] = static_cast<uint16_t>(index);
     }
-    rowByOpcode[opcode] = static_cast<uint16_t>(index);
-  }
+  };
+  resolve(table, rowByOpcode);
+  resolve(annotatedTable, annotatedByOpcode);
   ripRegister = findRegister(registerInfo, "RIP");
   eipRegister = findRegister(registerInfo, "EIP");
   ripIndexPseudo = findRegister(registerInfo, "RIZ");
@@ -460,6 +478,20 @@ SensitiveInstruction SensitiveInstructionTable::classify(const llvm::MCInst &ins
     else if (offset.isExpr())
       result.DisplacementExpression = offset.getExpr();
     result.Immediate = immediateValue(selector);
+    break;
+  }
+  case S::RegisterTiedMemory:
+    result.Reg = generalRegister(registerOperand(0));
+    readMemory(instruction, 2, result);
+    break;
+  case S::AccumulatorOffset: {
+    result.Reg = AFTERBURNER_REG_RAX;
+    result.OperandForm = AFTERBURNER_OPERAND_MEMORY;
+    const llvm::MCOperand &offset = instruction.getOperand(0);
+    if (offset.isImm())
+      result.Displacement = static_cast<int32_t>(offset.getImm());
+    else if (offset.isExpr())
+      result.DisplacementExpression = offset.getExpr();
     break;
   }
   }

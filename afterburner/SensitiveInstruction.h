@@ -34,6 +34,8 @@ enum class OperandShape : uint8_t {
   GprRegister,        // op0 = GPR, op1 = reg field (arpl register form)
   MemoryRegister,     // op0..4 = memory, op5 = reg field (arpl memory form)
   FarPointer,         // op0 = offset, op1 = selector (ljmp/lcall $sel, $off)
+  RegisterTiedMemory, // op0 = reg field, op1 = the same (tied), op2..6 = memory (xchg)
+  AccumulatorOffset,  // op0 = absolute offset, op1 = segment; reg is %eax (mov %eax, moffs)
   Prefix,             // a prefix written as its own statement (`rep; insb`, `cs; lidt`)
 };
 
@@ -78,12 +80,22 @@ public:
     return &rows()[rowByOpcode[opcode]];
   }
 
+  // The row of an instruction that may follow `.afterburner_page_table_store` (an
+  // annotated site, site_abi.h section 6a), or null. These are ordinary stores: lookup()
+  // never returns them.
+  const OpcodeRow *lookupAnnotated(unsigned opcode) const {
+    if (opcode >= annotatedByOpcode.size() || annotatedByOpcode[opcode] == noRow)
+      return nullptr;
+    return &annotatedRows()[annotatedByOpcode[opcode]];
+  }
+
   // Classifies an instruction whose row is known. Returns Op 0 for instructions that
   // look sensitive but name no op (e.g. mov to %cr5).
   SensitiveInstruction classify(const llvm::MCInst &instruction, const OpcodeRow &row) const;
 
   // Every row of the table, and names that did not resolve (a test checks it is empty).
   static const std::vector<OpcodeRow> &rows();
+  static const std::vector<OpcodeRow> &annotatedRows();
   const std::vector<const char *> &unresolvedNames() const { return unresolved; }
 
 private:
@@ -94,6 +106,7 @@ private:
 
   const llvm::MCRegisterInfo &registerInfo;
   std::vector<uint16_t> rowByOpcode;
+  std::vector<uint16_t> annotatedByOpcode;
   std::vector<const char *> unresolved;
   unsigned ripRegister = 0;
   unsigned eipRegister = 0;

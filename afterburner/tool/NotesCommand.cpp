@@ -178,12 +178,12 @@ void printTable(const FileReport &report, std::map<std::string, unsigned> &total
     std::printf("  no sites\n");
     return;
   }
-  std::printf("  %-18s %-24s %-18s %4s %4s %4s  %s\n", "address", "section", "op", "insn", "site",
+  std::printf("  %-18s %-24s %-19s %4s %4s %4s  %s\n", "address", "section", "op", "insn", "site",
               "mode", "flags");
   std::map<std::string, unsigned> fileTotals;
   for (const SiteRow &row : report.Sites) {
     const afterburner_site &site = row.Record;
-    std::printf("  0x%016" PRIx64 " %-24s %-18s %4u %4u %4u  %s\n", row.Address,
+    std::printf("  0x%016" PRIx64 " %-24s %-19s %4u %4u %4u  %s\n", row.Address,
                 row.Section.c_str(), opName(site.op), site.insn_length, site.site_length, site.mode,
                 flagNames(site.flags).c_str());
     ++fileTotals[opName(site.op)];

@@ -98,6 +98,55 @@ TEST(Assembler, OperandFields32) {
   }
 }
 
+// `.afterburner_page_table_store` makes the next store an annotated site (site_abi.h 6a):
+// the entry's address as a memory operand, the register holding the entry in reg. The
+// unmarked store between them stays a plain store.
+TEST(Assembler, PageTableStoresAreAnnotatedSites64) {
+  std::vector<test::Site> sites = test::readSites(test::assemble("page-table-store.s", "--64"));
+  constexpr unsigned store = OP(page_table_store), exchange = OP(page_table_exchange);
+  const std::vector<Expected> expected = {
+      {store, 5, MEM, 8, AFTERBURNER_REG_RBX, none, 7, 1, 3, none, 0, 8, 0},
+      {store, 7, REL, 8, AFTERBURNER_REG_RAX, none, none, none, 0, none, 0, 0, 0},
+      {store, 4, MEM, 8, 12, none, 2, none, 0, AFTERBURNER_SEG_GS, 0, 0, 0},
+      {exchange, 3, MEM, 8, AFTERBURNER_REG_RCX, none, 7, none, 0, none, 0, 0, 0},
+      {store, 4, MEM, 8, AFTERBURNER_REG_RSI, none, 0, none, 0, none, 0, 0x18, 0},
+  };
+  ASSERT_EQ(sites.size(), expected.size());
+  for (size_t index = 0; index < sites.size(); ++index) {
+    expectFields(sites[index], expected[index], index);
+    EXPECT_EQ(sites[index].Record.site_length, AFTERBURNER_SITE_SIZE_CALL);
+  }
+  EXPECT_EQ(sites[1].Offset, 12u + 3) << "the unmarked movq stays a plain 3-byte store";
+  EXPECT_EQ(sites[1].TargetSection, ".data");
+  EXPECT_EQ(sites[1].TargetOffset, 0);
+}
+
+TEST(Assembler, PageTableStoresAreAnnotatedSites32) {
+  std::vector<test::Site> sites = test::readSites(test::assemble("page-table-store-32.s", "--32"));
+  constexpr unsigned store = OP(page_table_store), exchange = OP(page_table_exchange);
+  const std::vector<Expected> expected = {
+      {store, 3, MEM, 4, AFTERBURNER_REG_RBX, none, 6, 2, 2, none, 0, 0, 0},
+      {store, 5, MEM, 4, AFTERBURNER_REG_RAX, none, none, none, 0, none, 0, 8, 0}, // a3 moffs
+      {exchange, 2, MEM, 4, AFTERBURNER_REG_RCX, none, 7, none, 0, none, 0, 0, 0},
+  };
+  ASSERT_EQ(sites.size(), expected.size());
+  for (size_t index = 0; index < sites.size(); ++index) {
+    expectFields(sites[index], expected[index], index);
+    EXPECT_EQ(sites[index].Record.mode, 32u);
+  }
+}
+
+// In a native region the directive is checked but the store stays plain.
+TEST(Assembler, PageTableStoreInANativeRegionStaysPlain) {
+  std::vector<test::Site> sites = test::readSites(test::assemble("page-table-store-off.s", "--64"));
+  ASSERT_EQ(sites.size(), 1u);
+  EXPECT_EQ(sites[0].Record.op, OP(page_table_store));
+  EXPECT_EQ(sites[0].Offset, 3u);
+  EXPECT_EQ(sites[0].Record.reg, AFTERBURNER_REG_RDX);
+  EXPECT_EQ(sites[0].Record.base, AFTERBURNER_REG_RSI);
+  EXPECT_TRUE(test::readSites(test::assemble("page-table-store.s", "--no-sites")).empty());
+}
+
 TEST(Assembler, LookAlikesMakeNoSite) {
   std::string object = test::assemble("lookalikes.s", "--64");
   EXPECT_TRUE(test::readSites(object).empty());

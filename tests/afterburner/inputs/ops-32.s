@@ -66,3 +66,7 @@
 	xsaves (%eax)
 	xrstors (%eax)
 	int $0x21
+	.afterburner_page_table_store
+	movl %eax, (%edi)
+	.afterburner_page_table_store
+	xchgl %eax, (%edi)

@@ -72,3 +72,7 @@
 	xsaves (%rax)
 	xrstors (%rax)
 	int $0x80
+	.afterburner_page_table_store
+	movq %rax, (%rdi)
+	.afterburner_page_table_store
+	xchgq %rax, (%rdi)

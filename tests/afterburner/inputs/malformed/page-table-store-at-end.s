@@ -1,0 +1,2 @@
+movq %rax, (%rdi)
+.afterburner_page_table_store

@@ -1,0 +1,3 @@
+.afterburner_page_table_store
+.quad 0
+movq %rax, (%rdi)
