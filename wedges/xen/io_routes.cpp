@@ -1,7 +1,8 @@
-// io_routes.cpp: the constant dispatch tables of the port I/O fast paths (io_x86_64.S),
-// built at compile time from routeOf (io_routes.h). For each direction:
-//   routes[width] -> directory, directory[port >> 8] -> page, page[port & 0xff] -> handler.
-// Three loads and an indirect jump, no compare: the fast paths keep the flags untouched.
+// io_routes.cpp: where the port I/O entries (io_x86_64.S) send an access. The byte
+// table path's constant tables, built at compile time from routeOf (io_routes.h):
+//   directory[port >> 8] -> page, page[port & 0xff] -> handler,
+// two loads and an indirect jump, no compare (the fast paths keep the flags untouched);
+// and siteEntryAfterFirstCall, the entry a site calls once its first run is done.
 #include "io_routes.h"
 
 #include <afterburner/site_abi.h>
@@ -16,7 +17,19 @@ static_assert(offsetof(afterburner_site, immediate) == AFTERBURNER_XEN_SITE_IMME
 } // namespace afterburner::xen
 
 extern "C" {
-// io_x86_64.S: the handlers the pages point at (each ends the site like the instruction).
+// io_x86_64.S: the handlers the pages point at (each ends the site like the instruction)
+// and the entries a site may be pointed at after its first run.
+extern const char afterburner_xen_io_in_dx_any[], afterburner_xen_io_out_dx_any[];
+extern const char afterburner_xen_io_in_imm_delay[], afterburner_xen_io_out_imm_delay[];
+extern const char afterburner_xen_io_in_dx_delay[], afterburner_xen_io_out_dx_delay[];
+extern const char afterburner_xen_io_in_dx_uart0[], afterburner_xen_io_in_dx_uart1[],
+    afterburner_xen_io_in_dx_uart2[], afterburner_xen_io_in_dx_uart3[],
+    afterburner_xen_io_in_dx_uart4[], afterburner_xen_io_in_dx_uart5[],
+    afterburner_xen_io_in_dx_uart6[], afterburner_xen_io_in_dx_uart7[];
+extern const char afterburner_xen_io_out_dx_uart0[], afterburner_xen_io_out_dx_uart1[],
+    afterburner_xen_io_out_dx_uart2[], afterburner_xen_io_out_dx_uart3[],
+    afterburner_xen_io_out_dx_uart4[], afterburner_xen_io_out_dx_uart5[],
+    afterburner_xen_io_out_dx_uart6[], afterburner_xen_io_out_dx_uart7[];
 extern const char afterburner_xen_io_full[];
 extern const char afterburner_xen_io_in_delay[], afterburner_xen_io_out_delay[];
 extern const char afterburner_xen_io_in_uart_data[], afterburner_xen_io_in_uart_interrupt_enable[],
@@ -32,16 +45,12 @@ extern const char afterburner_xen_io_out_uart_data[],
 namespace afterburner::xen {
 
 constexpr unsigned PageSize = 256;
-constexpr unsigned WidthCount = 256; // operand_width is a byte: any value indexes safely
 
 struct PortPage {
   const void *handlers[PageSize];
 };
 struct PortDirectory {
   const PortPage *pages[PageSize];
-};
-struct PortRoutes {
-  const PortDirectory *byWidth[WidthCount];
 };
 
 namespace {
@@ -101,22 +110,26 @@ constexpr PortDirectory makeDirectory(const PortPage *pages) {
   PortDirectory directory{};
   for (unsigned high = 0; high < PageSize; ++high)
     directory.pages[high] = &FullPage;
-  if (pages) {
-    directory.pages[DelayHigh] = &pages[0];
-    directory.pages[UartHigh] = &pages[1];
-  }
+  directory.pages[DelayHigh] = &pages[0];
+  directory.pages[UartHigh] = &pages[1];
   return directory;
 }
 
-constexpr PortDirectory FullDirectory = makeDirectory(nullptr);
-constexpr PortDirectory InByteDirectory = makeDirectory(InPages);
-constexpr PortDirectory OutByteDirectory = makeDirectory(OutPages);
+constexpr const void *InDxStubs[8] = {
+    afterburner_xen_io_in_dx_uart0, afterburner_xen_io_in_dx_uart1, afterburner_xen_io_in_dx_uart2,
+    afterburner_xen_io_in_dx_uart3, afterburner_xen_io_in_dx_uart4, afterburner_xen_io_in_dx_uart5,
+    afterburner_xen_io_in_dx_uart6, afterburner_xen_io_in_dx_uart7};
+constexpr const void *OutDxStubs[8] = {
+    afterburner_xen_io_out_dx_uart0, afterburner_xen_io_out_dx_uart1,
+    afterburner_xen_io_out_dx_uart2, afterburner_xen_io_out_dx_uart3,
+    afterburner_xen_io_out_dx_uart4, afterburner_xen_io_out_dx_uart5,
+    afterburner_xen_io_out_dx_uart6, afterburner_xen_io_out_dx_uart7};
 
-constexpr PortRoutes makeRoutes(const PortDirectory *bytes) {
-  PortRoutes routes{};
-  for (unsigned width = 0; width < WidthCount; ++width)
-    routes.byWidth[width] = fastWidth(width) ? bytes : &FullDirectory;
-  return routes;
+// A dx-form byte site whose first port has a fast route: that port's guarded stub.
+const void *dxStub(bool in, PortRoute route, uint16_t port) {
+  if (route == PortRoute::Uart)
+    return (in ? InDxStubs : OutDxStubs)[port - UartModel::Base];
+  return in ? afterburner_xen_io_in_dx_delay : afterburner_xen_io_out_dx_delay;
 }
 
 } // namespace
@@ -125,8 +138,29 @@ constexpr PortRoutes makeRoutes(const PortDirectory *bytes) {
 using namespace afterburner::xen;
 
 extern "C" {
-extern const PortRoutes afterburner_xen_in_routes;
-extern const PortRoutes afterburner_xen_out_routes;
-constexpr PortRoutes afterburner_xen_in_routes = makeRoutes(&InByteDirectory);
-constexpr PortRoutes afterburner_xen_out_routes = makeRoutes(&OutByteDirectory);
+extern const PortDirectory afterburner_xen_in_byte_directory;
+extern const PortDirectory afterburner_xen_out_byte_directory;
+constexpr PortDirectory afterburner_xen_in_byte_directory = makeDirectory(InPages);
+constexpr PortDirectory afterburner_xen_out_byte_directory = makeDirectory(OutPages);
 }
+
+namespace afterburner::xen {
+
+const void *siteEntryAfterFirstCall(const afterburner_site &site, uint16_t dxPort) {
+  const bool in = site.op == AFTERBURNER_OP_in_imm || site.op == AFTERBURNER_OP_in_dx;
+  const bool immediate = site.op == AFTERBURNER_OP_in_imm || site.op == AFTERBURNER_OP_out_imm;
+  const uint16_t port = immediate ? site.immediate : dxPort;
+  const PortRoute route = routeOf(port, site.operand_width);
+  if (immediate) { // the port is part of the instruction: no guard, no table
+    if (route == PortRoute::Delay)
+      return in ? afterburner_xen_io_in_imm_delay : afterburner_xen_io_out_imm_delay;
+    return afterburner_xen_site_port_io;
+  }
+  if (!fastWidth(site.operand_width))
+    return afterburner_xen_site_port_io;
+  if (route == PortRoute::Full) // later runs may reach a port with a fast route
+    return in ? afterburner_xen_io_in_dx_any : afterburner_xen_io_out_dx_any;
+  return dxStub(in, route, port);
+}
+
+} // namespace afterburner::xen

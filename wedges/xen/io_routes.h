@@ -1,10 +1,12 @@
-// io_routes.h: which code handles a port access in the port I/O fast paths (io_x86_64.S).
+// io_routes.h: which code handles a port access in the port I/O entries (io_x86_64.S).
 // routeOf is the pure rule (tested hosted); io_routes.cpp turns it into the constant
-// tables the assembly indexes by width, then port high byte, then port low byte, with no
-// compare (the fast paths never touch the flags).
+// tables of the byte table path, indexed by the port's high and low byte with no compare
+// (the fast paths never touch the flags), and into siteEntryAfterFirstCall.
 #pragma once
 
 #include <stdint.h>
+
+#include <afterburner/site_abi.h>
 
 #include "console_buffer.h"
 #include "uart_model.h"
@@ -38,6 +40,10 @@ constexpr PortRoute routeOf(uint16_t port, unsigned width) {
   return PortRoute::Full;
 }
 
+// The entry a CALL-form in/out site should call from its second run on, given its record
+// and the port in dx at its first run (ignored for the imm8 forms): see io_x86_64.S.
+const void *siteEntryAfterFirstCall(const afterburner_site &site, uint16_t dxPort);
+
 } // namespace afterburner::xen
 
 extern "C" {
@@ -46,7 +52,6 @@ extern "C" {
 extern afterburner::xen::UartModel afterburner_xen_uart;
 extern afterburner::xen::ConsoleBuffer afterburner_xen_console;
 void afterburner_xen_console_flush();
-// The fast entries, one per op, and the full one they fall back to.
-extern const char afterburner_xen_site_in_dx[], afterburner_xen_site_out_dx[],
-    afterburner_xen_site_in_imm[], afterburner_xen_site_out_imm[], afterburner_xen_site_port_io[];
+// The entry every in/out site starts with (the loader's), and the full path.
+extern const char afterburner_xen_site_port_io_first[], afterburner_xen_site_port_io[];
 }

@@ -3,17 +3,25 @@
  * site-call convention: in writes al/ax/eax, out writes nothing, and every other register
  * and the arithmetic flags are preserved.
  *
- * One entry per op (in_dx, out_dx, in_imm, out_imm) starts a fast path that never touches
- * the flags, so it needs no flag save: it uses only mov, movzx/movsx, lea, push/pop,
- * jrcxz and indirect jumps. It saves rcx and rsi, looks the access up in the constant
- * tables of io_routes.cpp (width, port high byte, port low byte -> handler, as routeOf
- * says) and jumps to the handler. COM1 and port 0x80 byte accesses are answered there
- * from the model's state in place; everything else goes to the full path, which saves
- * the flags and the caller-saved registers and calls afterburner_xen_port_io (io.cpp).
- * Under QEMU TCG a flag save and restore (pushfq, then std/cld, an add for OF and sahf)
- * alone costs more than the whole fast path.
+ * Every in/out site first calls afterburner_xen_site_port_io_first: the full path, which
+ * saves the flags and the caller-saved registers and calls afterburner_xen_port_io_first
+ * (io.cpp). That does the access and points the site's call at the entry its record and
+ * port call for (siteEntryAfterFirstCall, io_routes.cpp), so later runs skip both the
+ * record and the dispatch:
+ *   - dx form, byte, a port with a fast route (COM1, 0x80): that port's guarded stub.
+ *     While edx still holds the port it answers at once; any other port goes on to
+ *     the byte table path of its direction;
+ *   - dx form, byte, another port: the byte table path (afterburner_xen_io_*_dx_any):
+ *     directory[dh] -> page, page[dl] -> handler (io_routes.cpp), full path if no route;
+ *   - imm8 form, byte, port 0x80: the delay stub, no guard (the port is in the code);
+ *   - everything else (wider accesses, PIT, 8259, pass-through): the full path.
+ * The stubs, the table path and its handlers never touch the flags, so they need no flag
+ * save: only mov, movzx/movsx, lea, xchg, push/pop, jrcxz/jecxz and jumps. Under QEMU TCG
+ * a flag save and restore alone (pushfq, then std/cld, an add for OF and sahf) costs
+ * several times a whole fast access, and reading the site's record costs as much as the
+ * rest of the table path (README, Measurements).
  *
- * In the fast path and its handlers: (%rsp) = the kernel's rsi, 8(%rsp) = its rcx,
+ * In the table path and its handlers: (%rsp) = the kernel's rsi, 8(%rsp) = its rcx,
  * 16(%rsp) = R (wedge_abi.h section 3); rdx and rax are the instruction's operands.
  */
 #include "io_layout.h"
@@ -73,25 +81,30 @@
   leaq 8(%rsp), %rsp
 .endm
 
-  .text
 /*
- * The full path (also a complete entry by itself): calls
- * afterburner_xen_port_io(record, rax, rdx) (io.cpp), which returns the new rax.
+ * FULL_ENTRY name, function: saves the flags and the caller-saved registers and calls
+ * function(record, rax, rdx, R), which does the access and returns the new rax.
  */
-  .globl afterburner_xen_site_port_io
-  .type afterburner_xen_site_port_io, @function
-afterburner_xen_site_port_io:
+.macro FULL_ENTRY name, function
+  .globl \name
+  .type \name, @function
+\name:
   SAVE_CALLER_SAVED
-  movq 80(%rsp), %rdi            /* R */
-  movslq 3(%rdi), %rax
-  leaq 3(%rdi, %rax), %rdi       /* the record */
+  movq 80(%rsp), %rcx            /* R */
+  movslq 3(%rcx), %rax
+  leaq 3(%rcx, %rax), %rdi       /* the record */
   movq 64(%rsp), %rsi
   movq 48(%rsp), %rdx
-  call afterburner_xen_port_io
+  call \function
   movq %rax, 64(%rsp)
   RESTORE_CALLER_SAVED
   ret
-  .size afterburner_xen_site_port_io, . - afterburner_xen_site_port_io
+  .size \name, . - \name
+.endm
+
+  .text
+  FULL_ENTRY afterburner_xen_site_port_io, afterburner_xen_port_io
+  FULL_ENTRY afterburner_xen_site_port_io_first, afterburner_xen_port_io_first
 
 /* A THR byte filled the console line or ended it: hand the line to Xen, then return to R. */
   .type afterburner_xen_io_flush, @function
@@ -102,59 +115,26 @@ afterburner_xen_io_flush:
   ret
   .size afterburner_xen_io_flush, . - afterburner_xen_io_flush
 
-/* ---- Fast entries ------------------------------------------------------------------- */
+/* ---- The byte table path (dx form) -------------------------------------------------- */
 
-/* The dx forms: routes[width][dh][dl] (io_routes.cpp). */
-.macro PORT_DX_ENTRY name, routes
+.macro BYTE_TABLE_ENTRY name, directory
   .globl \name
   .type \name, @function
 \name:
   pushq %rcx
   pushq %rsi
-  movq 16(%rsp), %rcx            /* R */
-  movslq 3(%rcx), %rsi           /* the record reference: the record is at R + 3 + it */
-  movzbl 3 + AFTERBURNER_XEN_SITE_WIDTH(%rcx, %rsi), %esi
-  leaq \routes(%rip), %rcx
-  movq (%rcx, %rsi, 8), %rcx     /* the width's directory */
   movzbl %dh, %esi
+  leaq \directory(%rip), %rcx
   movq (%rcx, %rsi, 8), %rcx     /* the page of the port's high byte */
   movzbl %dl, %esi
   jmpq *(%rcx, %rsi, 8)
   .size \name, . - \name
 .endm
 
-/*
- * The imm8 forms: the port (< 0x100) is in the record. Only byte accesses have fast
- * routes (io_routes.h, fastWidth): others go to the full path; bytes to the page of high
- * byte 0 of the byte directory, routes[1][0][port].
- */
-.macro PORT_IMMEDIATE_ENTRY name, routes
-  .globl \name
-  .type \name, @function
-\name:
-  pushq %rcx
-  pushq %rsi
-  movq 16(%rsp), %rcx            /* R */
-  movslq 3(%rcx), %rsi
-  leaq 3(%rcx, %rsi), %rsi       /* the record */
-  movzbl AFTERBURNER_XEN_SITE_WIDTH(%rsi), %ecx
-  leal -1(%rcx), %ecx
-  movzbl AFTERBURNER_XEN_SITE_IMMEDIATE(%rsi), %esi
-  jrcxz 1f
-  jmp afterburner_xen_io_full
-1:
-  movq \routes + 8(%rip), %rcx   /* the byte directory */
-  movq (%rcx), %rcx              /* its page of high byte 0 */
-  jmpq *(%rcx, %rsi, 8)
-  .size \name, . - \name
-.endm
+  BYTE_TABLE_ENTRY afterburner_xen_io_in_dx_any, afterburner_xen_in_byte_directory
+  BYTE_TABLE_ENTRY afterburner_xen_io_out_dx_any, afterburner_xen_out_byte_directory
 
-  PORT_DX_ENTRY afterburner_xen_site_in_dx, afterburner_xen_in_routes
-  PORT_DX_ENTRY afterburner_xen_site_out_dx, afterburner_xen_out_routes
-  PORT_IMMEDIATE_ENTRY afterburner_xen_site_in_imm, afterburner_xen_in_routes
-  PORT_IMMEDIATE_ENTRY afterburner_xen_site_out_imm, afterburner_xen_out_routes
-
-/* ---- Handlers (the pages of io_routes.cpp point here) ------------------------------ */
+/* ---- Handlers (the table pages point at them) and per-port stubs ------------------- */
 
 .macro HANDLER name
   .globl \name
@@ -162,11 +142,54 @@ afterburner_xen_io_flush:
 \name:
 .endm
 
-/* Back to R with the kernel's rsi and rcx. */
+/* Back to R with the kernel's rsi and rcx (the table path saved them). */
 .macro FAST_RETURN
   popq %rsi
   popq %rcx
   ret
+.endm
+
+/*
+ * DX_STUB name, port, miss: a dx-form site's own entry once its first run saw port.
+ * Falls through with every register as it came while edx holds port exactly; otherwise
+ * goes to miss, the table path, which handles any port. xchg and lea leave the flags
+ * alone and jecxz tests without them.
+ */
+.macro DX_STUB name, port, miss
+  HANDLER \name
+  .set .Lport\@, \port
+  xchgq %rcx, %rdx
+  leaq -.Lport\@(%rcx), %rcx
+  jecxz 1f
+  leaq .Lport\@(%rcx), %rcx
+  xchgq %rcx, %rdx
+  jmp \miss
+1:
+  leaq .Lport\@(%rcx), %rcx
+  xchgq %rcx, %rdx
+.endm
+
+/*
+ * SIMPLE_ROUTE handler, stub, port, direction, body: a register whose access is one
+ * instruction (body) with no scratch register: the table path's handler and the port's
+ * stub.
+ */
+.macro SIMPLE_ROUTE handler, stub, port, direction, body:vararg
+HANDLER \handler
+  \body
+  FAST_RETURN
+DX_STUB \stub, \port, afterburner_xen_io_\direction\()_dx_any
+  \body
+  ret
+.endm
+
+/* SCRATCH_ROUTE stub, port, direction, handler: the port's stub saves rcx and rsi as
+ * the table path does and runs the table path's handler, which needs them. */
+.macro SCRATCH_ROUTE stub, port, direction, handler
+DX_STUB \stub, \port, afterburner_xen_io_\direction\()_dx_any
+  pushq %rcx
+  pushq %rsi
+  jmp \handler
 .endm
 
 /* Continues only while the divisor latch is not selected: LCR bit 7, seen without a
@@ -184,48 +207,44 @@ HANDLER afterburner_xen_io_full
   popq %rcx
   jmp afterburner_xen_site_port_io
 
-HANDLER afterburner_xen_io_in_delay
+/* Port 0x80, the classic I/O delay; the imm8 forms need no guard. */
+#define DELAY_PORT 0x80
+  SIMPLE_ROUTE afterburner_xen_io_in_delay, afterburner_xen_io_in_dx_delay, DELAY_PORT, in, \
+    movb $AFTERBURNER_XEN_DELAY_PORT_VALUE, %al
+  SIMPLE_ROUTE afterburner_xen_io_out_delay, afterburner_xen_io_out_dx_delay, DELAY_PORT, out
+HANDLER afterburner_xen_io_in_imm_delay
   movb $AFTERBURNER_XEN_DELAY_PORT_VALUE, %al
-  FAST_RETURN
-
-HANDLER afterburner_xen_io_out_delay
-HANDLER afterburner_xen_io_out_uart_ignore
-  FAST_RETURN
+  ret
+HANDLER afterburner_xen_io_out_imm_delay
+  ret
 
 /* COM1 reads (UartModel::read, register by register). */
+#define COM1 0x3f8
 HANDLER afterburner_xen_io_in_uart_data
   FULL_IF_DIVISOR_LATCH
   movb $AFTERBURNER_XEN_UART_NO_INPUT, %al
   FAST_RETURN
+  SCRATCH_ROUTE afterburner_xen_io_in_dx_uart0, COM1 + 0, in, afterburner_xen_io_in_uart_data
 
 HANDLER afterburner_xen_io_in_uart_interrupt_enable
   FULL_IF_DIVISOR_LATCH
   movb UART + AFTERBURNER_XEN_UART_INTERRUPT_ENABLE(%rip), %al
   FAST_RETURN
+  SCRATCH_ROUTE afterburner_xen_io_in_dx_uart1, COM1 + 1, in, \
+    afterburner_xen_io_in_uart_interrupt_enable
 
-HANDLER afterburner_xen_io_in_uart_interrupt_identity
-  movb $AFTERBURNER_XEN_UART_INTERRUPT_IDENTITY, %al
-  FAST_RETURN
-
-HANDLER afterburner_xen_io_in_uart_line_control
-  movb UART + AFTERBURNER_XEN_UART_LINE_CONTROL(%rip), %al
-  FAST_RETURN
-
-HANDLER afterburner_xen_io_in_uart_modem_control
-  movb UART + AFTERBURNER_XEN_UART_MODEM_CONTROL(%rip), %al
-  FAST_RETURN
-
-HANDLER afterburner_xen_io_in_uart_line_status
-  movb $AFTERBURNER_XEN_UART_LINE_STATUS_IDLE, %al
-  FAST_RETURN
-
-HANDLER afterburner_xen_io_in_uart_modem_status
-  movb $AFTERBURNER_XEN_UART_MODEM_STATUS, %al
-  FAST_RETURN
-
-HANDLER afterburner_xen_io_in_uart_scratch
-  movb UART + AFTERBURNER_XEN_UART_SCRATCH(%rip), %al
-  FAST_RETURN
+  SIMPLE_ROUTE afterburner_xen_io_in_uart_interrupt_identity, afterburner_xen_io_in_dx_uart2, \
+    COM1 + 2, in, movb $AFTERBURNER_XEN_UART_INTERRUPT_IDENTITY, %al
+  SIMPLE_ROUTE afterburner_xen_io_in_uart_line_control, afterburner_xen_io_in_dx_uart3, \
+    COM1 + 3, in, movb UART + AFTERBURNER_XEN_UART_LINE_CONTROL(%rip), %al
+  SIMPLE_ROUTE afterburner_xen_io_in_uart_modem_control, afterburner_xen_io_in_dx_uart4, \
+    COM1 + 4, in, movb UART + AFTERBURNER_XEN_UART_MODEM_CONTROL(%rip), %al
+  SIMPLE_ROUTE afterburner_xen_io_in_uart_line_status, afterburner_xen_io_in_dx_uart5, \
+    COM1 + 5, in, movb $AFTERBURNER_XEN_UART_LINE_STATUS_IDLE, %al
+  SIMPLE_ROUTE afterburner_xen_io_in_uart_modem_status, afterburner_xen_io_in_dx_uart6, \
+    COM1 + 6, in, movb $AFTERBURNER_XEN_UART_MODEM_STATUS, %al
+  SIMPLE_ROUTE afterburner_xen_io_in_uart_scratch, afterburner_xen_io_in_dx_uart7, \
+    COM1 + 7, in, movb UART + AFTERBURNER_XEN_UART_SCRATCH(%rip), %al
 
 /* COM1 writes (UartModel::write). A THR byte goes into the console line as
  * ConsoleBuffer::put would put it: flushed at a newline or when the line is full. */
@@ -246,22 +265,27 @@ HANDLER afterburner_xen_io_out_uart_data
   popq %rsi
   popq %rcx
   jmp afterburner_xen_io_flush
+  SCRATCH_ROUTE afterburner_xen_io_out_dx_uart0, COM1 + 0, out, afterburner_xen_io_out_uart_data
 
 HANDLER afterburner_xen_io_out_uart_interrupt_enable
   FULL_IF_DIVISOR_LATCH
   movb %al, UART + AFTERBURNER_XEN_UART_INTERRUPT_ENABLE(%rip)
   FAST_RETURN
+  SCRATCH_ROUTE afterburner_xen_io_out_dx_uart1, COM1 + 1, out, \
+    afterburner_xen_io_out_uart_interrupt_enable
 
-HANDLER afterburner_xen_io_out_uart_line_control
-  movb %al, UART + AFTERBURNER_XEN_UART_LINE_CONTROL(%rip)
-  FAST_RETURN
-
-HANDLER afterburner_xen_io_out_uart_modem_control
-  movb %al, UART + AFTERBURNER_XEN_UART_MODEM_CONTROL(%rip)
-  FAST_RETURN
-
-HANDLER afterburner_xen_io_out_uart_scratch
-  movb %al, UART + AFTERBURNER_XEN_UART_SCRATCH(%rip)
-  FAST_RETURN
+/* FIFO control, line status and modem status writes change nothing in the model. */
+  SIMPLE_ROUTE afterburner_xen_io_out_uart_ignore, afterburner_xen_io_out_dx_uart2, \
+    COM1 + 2, out
+  DX_STUB afterburner_xen_io_out_dx_uart5, COM1 + 5, afterburner_xen_io_out_dx_any
+  ret
+  DX_STUB afterburner_xen_io_out_dx_uart6, COM1 + 6, afterburner_xen_io_out_dx_any
+  ret
+  SIMPLE_ROUTE afterburner_xen_io_out_uart_line_control, afterburner_xen_io_out_dx_uart3, \
+    COM1 + 3, out, movb %al, UART + AFTERBURNER_XEN_UART_LINE_CONTROL(%rip)
+  SIMPLE_ROUTE afterburner_xen_io_out_uart_modem_control, afterburner_xen_io_out_dx_uart4, \
+    COM1 + 4, out, movb %al, UART + AFTERBURNER_XEN_UART_MODEM_CONTROL(%rip)
+  SIMPLE_ROUTE afterburner_xen_io_out_uart_scratch, afterburner_xen_io_out_dx_uart7, \
+    COM1 + 7, out, movb %al, UART + AFTERBURNER_XEN_UART_SCRATCH(%rip)
 
   .section .note.GNU-stack, "", @progbits

@@ -84,6 +84,9 @@ constexpr afterburner_op_entry inlineCode(const afterburner_inline_code &code) {
   return {AFTERBURNER_POLICY_INLINE, &code};
 }
 
+// Port I/O (io.cpp).
+constexpr unsigned IoOps[] = {AFTERBURNER_OP_in_imm, AFTERBURNER_OP_in_dx, AFTERBURNER_OP_out_imm,
+                              AFTERBURNER_OP_out_dx};
 // Control registers, MSRs, hlt (cpu.cpp).
 constexpr unsigned CpuOps[] = {
     AFTERBURNER_OP_hlt,       AFTERBURNER_OP_read_cr0,  AFTERBURNER_OP_write_cr0,
@@ -118,12 +121,11 @@ constexpr afterburner_wedge makeWedge() {
   ops[AFTERBURNER_OP_iret] = {AFTERBURNER_POLICY_JUMP, afterburner_xen_iret_entry};
   ops[AFTERBURNER_OP_sysret] = {AFTERBURNER_POLICY_JUMP, afterburner_xen_sysret_entry};
   ops[AFTERBURNER_OP_far_ret] = call(afterburner_xen_far_ret_entry);
-  // Port I/O: flag-free fast paths for COM1 and port 0x80, the full path (device models,
-  // pass-through) for the rest (io_x86_64.S, io.cpp).
-  ops[AFTERBURNER_OP_in_dx] = call(afterburner_xen_site_in_dx);
-  ops[AFTERBURNER_OP_out_dx] = call(afterburner_xen_site_out_dx);
-  ops[AFTERBURNER_OP_in_imm] = call(afterburner_xen_site_in_imm);
-  ops[AFTERBURNER_OP_out_imm] = call(afterburner_xen_site_out_imm);
+  // Port I/O: a site's first run picks its entry (flag-free fast paths for COM1 and port
+  // 0x80, the full path with the device models and pass-through for the rest) and points
+  // the site at it (io_x86_64.S, io_routes.cpp).
+  for (unsigned op : IoOps)
+    ops[op] = call(afterburner_xen_site_port_io_first);
   for (unsigned op : CpuOps)
     ops[op] = call(afterburner_xen_site_cpu);
   for (unsigned op : MmuOps)
