@@ -233,6 +233,38 @@ TEST(SiteTable, SiteStraddlingTheEndOfTextIsRefused) {
   EXPECT_EQ(collect(image)->table.rejected, 1u);
 }
 
+// A kernel's layout: per object one note listing its .text sites, then its .init.text
+// sites (after all of .text), plus duplicate records across objects. Sorted and
+// refused the same whether the table has room to merge its runs or must heap-sort.
+TEST(SiteTable, InterleavedObjectNotesSortWithAndWithoutRoom) {
+  TestImage image;
+  const uintptr_t text = image.textStart() + 0x1000;
+  const uintptr_t init = image.textStart() + 0x10000;
+  afterburner_site record = TestImage::record(AFTERBURNER_OP_hlt, 12, 1);
+  record.flags = AFTERBURNER_SITE_FLAG_PREPATCHED; // bytes unchecked: only the order matters
+  size_t valid = 0;
+  for (size_t object = 0; object < 40; ++object) {
+    std::vector<uintptr_t> sites;
+    for (size_t index = 0; index < 6; ++index)
+      sites.push_back(text + 16 * (object * 6 + index));
+    for (size_t index = 0; index < 2; ++index)
+      sites.push_back(init + 16 * (object * 2 + index));
+    if (object % 10 == 9)
+      sites.push_back(text + 16 * (object * 6 - 30)); // a duplicate of an earlier object's site
+    image.addSitesNote(std::vector<afterburner_site>(sites.size(), record), sites);
+    valid += 8;
+  }
+  valid -= 4; // four duplicates: each refuses itself and the site it duplicates
+  for (size_t capacity : {size_t(324), size_t(400), size_t(2000)}) {
+    auto result = collect(image, true, capacity);
+    ASSERT_EQ(result->table.count, valid) << "capacity " << capacity;
+    for (size_t index = 1; index < result->table.count; ++index)
+      ASSERT_LT(result->table.entries[index - 1].siteAddress,
+                result->table.entries[index].siteAddress);
+    EXPECT_EQ(result->table.rejected, 8u);
+  }
+}
+
 TEST(SiteTable, OverlappingSitesAreBothRefused) {
   TestImage image;
   const uintptr_t first = image.placeSite({0xf4}, 12);
