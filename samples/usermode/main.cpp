@@ -4,8 +4,9 @@
 // tables with a user mapping (U bit) of one code and one stack page, the SYSCALL MSRs
 // (EFER.SCE, STAR, LSTAR, FMASK), then iretq into ring 3. The user program (user.S) makes
 // system calls that return with sysretq, traps with int $0x80 and ud2 (both return to
-// ring 3 with iretq), prints a line through a system call and exits with one; every round
-// trip is checked on both sides. Prints one results line and SUCCESS.
+// ring 3 with iretq), prints a line through a system call, waits in ring 3 for timer
+// interrupts and exits with a system call; every round trip is checked on both sides.
+// Prints one results line and SUCCESS.
 //
 // On every platform the same ELF: under Xen PV the wedge turns the ring transitions into
 // Xen's (wedges/xen/README.md, "User mode").
@@ -36,7 +37,8 @@ constexpr uint64_t EferSyscallEnable = 1u << 0;
 // SYSCALL clears TF, DF, IF, IOPL, NT and AC, as Linux's FMASK does.
 constexpr uint64_t SyscallMask = 0x47700;
 
-constexpr uint64_t SysEcho = 1, SysWrite = 2, SysExit = 3;
+constexpr uint64_t SysEcho = 1, SysWrite = 2, SysExit = 3, SysTicks = 4;
+constexpr uint32_t TimerHertz = 200;
 constexpr unsigned EchoCalls = 3;
 // The user program's steps (user.S keeps the current one in r8).
 constexpr uint64_t StepTrap = 1, StepInvalidOpcode = 2;
@@ -268,6 +270,10 @@ extern "C" void usermode_syscall(SyscallFrame *frame) {
     frame->rax = length;
     return;
   }
+  if (frame->rax == SysTicks) {
+    frame->rax = timerTicks();
+    return;
+  }
   if (frame->rax == SysExit)
     usermode_leave(fromUser ? frame->rdi : 100 + frame->rdi);
   frame->rax = uint64_t(-1);
@@ -325,7 +331,11 @@ bool sample_main() {
   mapUserPages();
   programSyscall();
   print("usermode: entering ring 3\n");
+  uint64_t ticks = timerTicks();
+  startTimer(TimerHertz); // its interrupts arrive while the user program runs
   uint64_t status = usermode_enter(UserCode, UserStack + 0x1000);
+  stopTimer();
+  ticks = timerTicks() - ticks;
   print("usermode: back in the kernel, exit status %lu\n", (unsigned long)status);
   if (counters.writes)
     print("%s\n", (const char *)counters.written);
@@ -333,8 +343,9 @@ bool sample_main() {
   bool write = counters.writes == 1;
   bool trap = counters.traps == 1 && counters.trapErrors == 0;
   bool fault = counters.invalidOpcodes == 1;
-  print("results: usermode int80=%u/%s ud2=%s syscalls=%u sysret=%s write=%s exit=0x%lx\n",
+  print("results: usermode int80=%u/%s ud2=%s syscalls=%u sysret=%s write=%s user_ticks=%lu "
+        "exit=0x%lx\n",
         counters.traps, verdict(trap), verdict(fault), counters.echoes, verdict(syscalls),
-        verdict(write), (unsigned long)status);
+        verdict(write), (unsigned long)ticks, (unsigned long)status);
   return status == 0 && syscalls && write && trap && fault;
 }

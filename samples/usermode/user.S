@@ -21,6 +21,9 @@
 #define SYS_ECHO 1
 #define SYS_WRITE 2
 #define SYS_EXIT 3
+#define SYS_TICKS 4
+#define WANTED_TICKS 3
+#define SPIN_ROUNDS 20000        /* each: 1000 pauses in ring 3, then one SYS_TICKS */
 #define TRAP_ADD 0x80
 
   .text
@@ -256,6 +259,31 @@ usermode_user_program:
   movq $.Lmessage_end - .Lmessage, %rsi
   syscall
   cmpq $.Lmessage_end - .Lmessage, %rax
+  jne .Lfail
+
+  movl $5, %r8d                  /* step 5: timer interrupts arrive in ring 3 */
+  movl $SYS_TICKS, %eax
+  syscall
+  movq %rax, %r12
+  addq $WANTED_TICKS, %r12
+  movl $SPIN_ROUNDS, %r14d
+2:
+  movl $1000, %ecx
+3:
+  pause
+  decl %ecx
+  jnz 3b
+  movl $SYS_TICKS, %eax
+  syscall
+  cmpq %r12, %rax
+  jae 4f
+  decl %r14d
+  jnz 2b
+  jmp .Lfail
+4:
+  cmpq %r15, %rsp
+  jne .Lfail
+  cmpq $0x5a5a5a5a, %rbx
   jne .Lfail
 
   movl $SYS_EXIT, %eax
