@@ -1,4 +1,5 @@
-// mmu.cpp: control register 3, the TLB and page faults under Xen PV.
+// mmu.cpp: control register 3, the TLB, page faults and annotated page-table writes under
+// Xen PV.
 //
 // The limit, stated plainly: a PV kernel's page tables hold MACHINE frames, must be
 // read-only and are validated by Xen, so the kernel's own tables (plain stores of
@@ -14,11 +15,17 @@
 //   - a cr3 write flushes the whole software TLB (every installed translation is
 //     removed, with one TLB flush), invlpg removes one: exactly the points where x86 lets
 //     a TLB hold stale translations. With nothing installed they cost no hypercall:
-//     every other translation is Xen's own, which the kernel's stores cannot change.
+//     every other translation is Xen's own, which the kernel's stores cannot change;
+//   - an ANNOTATED page-table write (site_abi.h section 6a: page_table_store and
+//     page_table_exchange) is performed on the kernel's table, then every installed
+//     translation derived from that entry is derived again (the new frame through the
+//     p2m, flags validated, update_va_mapping) or removed, so a kernel that annotates its
+//     entry stores needs no invlpg for correctness here.
 // Addresses Xen itself maps (the image, start info, Xen's tables) keep Xen's translation.
 // A kernel that needs more (user address spaces, shared mappings of page-table pages)
-// needs the page-table annotations of the assembler issue.
+// needs its tables to become Xen's, which no annotation of single stores can give.
 #include "hypercall.h"
+#include "page_walk.h"
 #include "xen_wedge_internal.h"
 
 #include <afterburner/common/entry.h>
@@ -26,17 +33,10 @@
 namespace afterburner::xen {
 namespace {
 
-constexpr uint64_t PagePresent = 1u << 0;
-constexpr uint64_t PageWritable = 1u << 1;
-constexpr uint64_t PageUser = 1u << 2;
-constexpr uint64_t PageAccessed = 1u << 5;
-constexpr uint64_t PageDirty = 1u << 6;
-constexpr uint64_t PageLarge = 1u << 7;
-constexpr uint64_t PageNoExecute = 1ull << 63;
-constexpr uint64_t AddressMask = 0x000ffffffffff000ull;
 constexpr uint64_t TableFlags = PagePresent | PageWritable | PageUser | PageAccessed;
+constexpr uint64_t NoAddress = ~0ull;
 constexpr unsigned PoolPages = 16;
-constexpr unsigned Entries = 512;
+constexpr unsigned Entries = EntriesPerTable;
 
 alignas(4096) uint64_t tablePool[PoolPages][Entries];
 unsigned poolUsed = 0;
@@ -50,10 +50,6 @@ const unsigned long *p2m() {
 }
 const unsigned long *m2p() {
   return (const unsigned long *)__MACH2PHYS_VIRT_START;
-}
-
-unsigned tableIndex(uint64_t address, unsigned level) {
-  return unsigned(address >> (12 + 9 * (level - 1))) & (Entries - 1);
 }
 
 uint64_t machineOf(const void *pointer) {
@@ -118,26 +114,22 @@ void reportLimitOnce() {
 }
 
 // The kernel's table at a pseudo-physical address, if Xen's map reaches it.
-const uint64_t *kernelTable(uint64_t entry) {
-  const uint64_t address = entry & AddressMask;
+const uint64_t *kernelTable(uint64_t physical) {
+  const uint64_t address = physical & AddressMask;
   return mappedByXen(address) ? (const uint64_t *)(uintptr_t)address : nullptr;
 }
 
-// The kernel's translation of one 4 KiB page as a leaf entry (large pages split), or 0.
-uint64_t kernelLeafEntry(uint64_t address) {
-  const uint64_t *table = kernelTable(cr3Shadow);
-  for (unsigned level = 4; table && level > 1; --level) {
-    const uint64_t entry = table[tableIndex(address, level)];
-    if (!(entry & PagePresent))
-      return 0;
-    if ((entry & PageLarge) && level <= 3) {
-      const uint64_t size = 1ull << (12 + 9 * (level - 1));
-      const uint64_t frame = (entry & AddressMask & ~(size - 1)) + (address & (size - 1));
-      return (frame & AddressMask) | (entry & ~AddressMask & ~PageLarge & ~0x1000ull);
-    }
-    table = kernelTable(entry);
-  }
-  return table ? table[tableIndex(address, 1)] : 0;
+KernelWalk walkKernel(uint64_t address) {
+  return walkKernelTables(cr3Shadow, address, kernelTable);
+}
+
+// The pseudo-physical address the CPU reaches at a virtual address through Xen's real
+// tables (which hold the pages the wedge installed too), or NoAddress.
+uint64_t pseudoPhysicalOf(uint64_t address) {
+  const uint64_t *entry = xenLeafEntry(address, false);
+  if (!entry || !(*entry & PagePresent))
+    return NoAddress;
+  return uint64_t(m2p()[(*entry & AddressMask) >> 12]) << 12 | (address & 0xfff);
 }
 
 // The software TLB: the pages the wedge installed, oldest first.
@@ -159,24 +151,78 @@ void evictOldest() {
 // Installs the kernel's translation of address; false when the fault is the kernel's.
 bool fillTranslation(uint64_t address, uint64_t errorCode) {
   const uint64_t page = address & ~0xfffull;
-  const uint64_t entry = kernelLeafEntry(page);
-  const uint64_t pfn = (entry & AddressMask) >> 12;
-  if (!(entry & PagePresent) || pfn >= start->nr_pages)
+  const uint64_t leaf = walkKernel(page).leaf;
+  const uint64_t entry = xenEntryFor(leaf, p2m(), start->nr_pages);
+  if (!entry)
     return false;
-  if ((errorCode & 2) && !(entry & PageWritable))
+  if ((errorCode & 2) && !(leaf & PageWritable))
     return false;
   uint64_t *current = xenLeafEntry(page, true);
   if (!current || (*current & PagePresent))
     return false; // Xen's own mapping, or no room for a table
-  const uint64_t flags =
-      (entry & (PageWritable | PageNoExecute)) | PagePresent | PageUser | PageAccessed | PageDirty;
   if (installedCount == TlbCapacity)
     evictOldest();
   // No flush: the entry was not present, and x86 never caches a not-present entry.
-  if (updateVaMapping(page, uint64_t(p2m()[pfn]) << 12 | flags, UVMF_NONE) != 0)
+  if (updateVaMapping(page, entry, UVMF_NONE) != 0)
     return false;
   installed[installedCount++] = page;
   return true;
+}
+
+// After a store into the kernel's entry at entryPhysical: every installed translation
+// whose walk read that entry is derived again from the kernel's tables as they are now,
+// or removed when they no longer map the page to RAM the domain owns.
+void refreshTranslationsOf(uint64_t entryPhysical) {
+  for (unsigned index = 0; index < installedCount;) {
+    const uint64_t page = installed[index];
+    const KernelWalk walk = walkKernel(page);
+    if (!walkReads(walk, entryPhysical)) {
+      ++index;
+      continue;
+    }
+    const uint64_t entry = xenEntryFor(walk.leaf, p2m(), start->nr_pages);
+    if (entry && updateVaMapping(page, entry, UVMF_INVLPG) == 0) {
+      ++index;
+      continue;
+    }
+    removeTranslation(page, UVMF_INVLPG);
+    installed[index] = installed[--installedCount];
+  }
+}
+
+// The store (or exchange) itself, at the kernel's address: the kernel's tables are plain
+// memory under the software TLB. A not-yet-installed table page faults here and is filled
+// like any other access. Returns the entry's previous value for an exchange.
+uint64_t writeEntry(uint64_t address, uint64_t value, unsigned width, bool exchange) {
+  if (width == 4) {
+    auto *entry = (uint32_t *)(uintptr_t)address;
+    if (exchange)
+      return __atomic_exchange_n(entry, uint32_t(value), __ATOMIC_SEQ_CST);
+    *(volatile uint32_t *)entry = uint32_t(value);
+    return 0;
+  }
+  auto *entry = (uint64_t *)(uintptr_t)address;
+  if (exchange)
+    return __atomic_exchange_n(entry, value, __ATOMIC_SEQ_CST);
+  *(volatile uint64_t *)entry = value;
+  return 0;
+}
+
+// page_table_store / page_table_exchange (site_abi.h section 6a).
+void writePageTableEntry(SiteFrame &frame, const afterburner_site &site) {
+  const bool exchange = site.op == AFTERBURNER_OP_page_table_exchange;
+  if (site.operand_width != 8 && site.operand_width != 4)
+    afterburner_common_halt_unimplemented(&site, frame.returnAddress);
+  const uint64_t address = effectiveAddress(frame, site, segmentBases());
+  const uint64_t previous =
+      writeEntry(address, readRegister(frame, site.reg), site.operand_width, exchange);
+  if (exchange)
+    writeRegister(frame, site.reg, previous, site.operand_width);
+  if (installedCount == 0)
+    return; // nothing derived from any entry: the next miss reads the new value
+  const uint64_t physical = pseudoPhysicalOf(address);
+  if (physical != NoAddress)
+    refreshTranslationsOf(physical);
 }
 
 } // namespace
@@ -244,6 +290,10 @@ extern "C" void afterburner_xen_handle_mmu(SiteFrame *frame, const afterburner_s
     return;
   case AFTERBURNER_OP_invlpg:
     invalidatePage(effectiveAddress(*frame, *site, segmentBases()));
+    return;
+  case AFTERBURNER_OP_page_table_store:
+  case AFTERBURNER_OP_page_table_exchange:
+    writePageTableEntry(*frame, *site);
     return;
   default:
     afterburner_common_halt_unimplemented(site, frame->returnAddress);
