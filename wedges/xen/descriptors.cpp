@@ -4,11 +4,13 @@
 //            and for interrupt delivery.
 //   lgdt  -> kept as a shadow only: the kernel keeps running on Xen's flat selectors
 //            (its GDT page is writable, which set_gdt would refuse).
-//   ltr   -> the TSS's rsp0, if any, becomes the ring-transition stack (stack_switch).
+//   ltr   -> the TSS's rsp0, if any, becomes the ring-transition stack (stack_switch),
+//            and user mode gets its page table (user_mode.cpp).
 //   sgdt/sidt/sldt/str/smsw -> the shadows, never the real (Xen's) values.
 //   mov to/from a segment register -> shadow selectors; the flat ones stay loaded.
 #include "gate_translation.h"
 #include "hypercall.h"
+#include "user_mode.h"
 #include "xen_wedge_internal.h"
 
 #include <afterburner/common/entry.h>
@@ -64,8 +66,13 @@ void loadTaskRegister(uint16_t selector) {
     return;
   uint64_t stackPointer0;
   copyBytes(&stackPointer0, (const uint8_t *)(uintptr_t)task + 4, 8);
-  if (stackPointer0)
-    hypercall<__HYPERVISOR_stack_switch>(FLAT_KERNEL_SS, stackPointer0);
+  if (!stackPointer0)
+    return;
+  hypercall<__HYPERVISOR_stack_switch>(FLAT_KERNEL_SS, stackPointer0);
+  // A ring-0 stack is for entries from ring 3, and Xen returns to ring 3 only with a
+  // user page table.
+  if (enableUserMode(*afterburner_xen_start_info) != 0)
+    consoleWrite("afterburner xen: Xen refused the user page table: no user mode\n");
 }
 
 // The selector or table register an instruction reads or writes: a GPR or memory.

@@ -10,11 +10,12 @@
 //   wrmsr LSTAR         -> CALLBACKTYPE_syscall, whose entry (user_x86_64.S) turns Xen's
 //                          frame into SYSCALL's register state and jumps to the LSTAR value
 //   wrmsr SFMASK        -> whether that entry unmasks events (SFMASK without IF)
-// The user page table is the kernel's own (Xen's initial tables, which the software TLB
-// fills from the kernel's page tables, mmu.cpp): user mode sees exactly the translations
-// kernel mode sees. That keeps every mapping the kernel gives its user pages, but it is
-// no isolation: Xen maps the whole image user-accessible to a PV guest, so user code can
-// also reach kernel memory (README.md, "User mode").
+// The user page table (given at the kernel's first ltr with a ring-0 stack) is the
+// kernel's own: Xen's initial tables, which the software TLB fills from the kernel's page
+// tables (mmu.cpp), so user mode sees exactly the translations kernel mode sees. That
+// keeps every mapping the kernel gives its user pages, but it is no isolation: Xen maps
+// the whole image user-accessible to a PV guest, so user code can also reach kernel
+// memory (README.md, "User mode").
 #include "user_mode.h"
 
 #include "hypercall.h"
@@ -34,6 +35,7 @@ constexpr uint32_t MsrSyscallMask = 0xc0000084;
 constexpr uint64_t FlagInterrupt = 1u << 9;
 
 bool syscallRegistered = false;
+bool userPageTableGiven = false;
 
 long registerSyscallEntry() {
   callback_register_t callback{};
@@ -52,11 +54,15 @@ unsigned long userPageTableFrame(const start_info_t &start) {
   return p2m[start.pt_base >> 12]; // VIRT_BASE 0: the pfn is the address >> 12
 }
 
-long userModeInitialize(const start_info_t *start) {
+long enableUserMode(const start_info_t &start) {
+  if (userPageTableGiven)
+    return 0;
   mmuext_op operation{};
   operation.cmd = MMUEXT_NEW_USER_BASEPTR;
-  operation.arg1.mfn = userPageTableFrame(*start);
-  return mmuextOp(&operation, 1);
+  operation.arg1.mfn = userPageTableFrame(start);
+  const long result = mmuextOp(&operation, 1);
+  userPageTableGiven = result == 0;
+  return result;
 }
 
 void syscallMsrWritten(uint32_t msr, uint64_t value) {

@@ -12,9 +12,11 @@ namespace afterburner::xen {
 // user mode gets.
 unsigned long userPageTableFrame(const start_info_t &start);
 
-// Gives Xen a page table for user mode (MMUEXT_NEW_USER_BASEPTR): the one the wedge runs
-// on, so that ring 3 sees the translations the software TLB installs. 0 on success.
-long userModeInitialize(const start_info_t *start);
+// Gives Xen a page table for user mode (MMUEXT_NEW_USER_BASEPTR), once: the one the wedge
+// runs on, so that ring 3 sees the translations the software TLB installs. Called when
+// the kernel names a ring-0 stack (ltr with a non-zero rsp0, descriptors.cpp), which
+// every kernel that enters ring 3 does first. 0 on success.
+long enableUserMode(const start_info_t &start);
 
 // wrmsr of STAR, LSTAR, CSTAR or SFMASK (cpu.cpp keeps the shadows): LSTAR registers
 // the wedge's SYSCALL entry with Xen and makes the kernel's handler its target.

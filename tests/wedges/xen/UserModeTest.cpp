@@ -1,0 +1,115 @@
+// Tests for wedges/xen/user_mode.cpp and user_x86_64.S: the SYSCALL entry turns the frame
+// Xen builds into the register state SYSCALL leaves (rcx, r11, the user's rsp), keeps or
+// lifts the event mask as SFMASK says, and the user page table is the running one.
+#include "user_mode.h"
+
+#include <gtest/gtest.h>
+
+#include <stdint.h>
+
+extern "C" {
+extern unsigned char afterburner_xen_shared_page[4096];
+extern uint64_t harness_hypercalls;
+extern uint64_t afterburner_xen_syscall_target;
+void harness_syscall_entry(uint64_t *xenFrame, uint64_t *seen);
+}
+
+using namespace afterburner::xen;
+
+namespace {
+
+constexpr uint32_t MsrLstar = 0xc0000082;
+constexpr uint32_t MsrSyscallMask = 0xc0000084;
+constexpr uint64_t UserRip = 0x8000000123;
+constexpr uint64_t UserFlags = 0x246;
+
+struct Seen {
+  uint64_t rcx, r11, rsp, mask;
+};
+
+// Xen's frame on the kernel stack, the user's stack below a guard, and what the handler saw.
+struct SyscallRun {
+  alignas(16) uint64_t userStack[512];
+  alignas(16) uint64_t kernelStack[64];
+  Seen seen{};
+
+  uint64_t *userStackTop() { return &userStack[500]; }
+
+  void run() {
+    uint64_t *frame = &kernelStack[40];
+    const uint64_t xenFrame[7] = {
+        UserRip, UserFlags, UserRip, 0xe033, UserFlags, (uint64_t)userStackTop(), 0xe02b};
+    for (unsigned index = 0; index < 7; ++index)
+      frame[index] = xenFrame[index];
+    harness_syscall_entry(frame, &seen.rcx);
+  }
+};
+
+uint8_t &pending() {
+  return afterburner_xen_shared_page[0];
+}
+uint8_t &mask() {
+  return afterburner_xen_shared_page[1];
+}
+
+} // namespace
+
+TEST(UserMode, SyscallEntryGivesTheHandlerSyscallsRegisters) {
+  syscallMsrWritten(MsrSyscallMask, 0x47700);
+  mask() = 1;
+  SyscallRun run;
+  run.run();
+  EXPECT_EQ(run.seen.rcx, UserRip);
+  EXPECT_EQ(run.seen.r11, UserFlags);
+  EXPECT_EQ(run.seen.rsp, (uint64_t)run.userStackTop());
+}
+
+TEST(UserMode, SyscallMaskWithInterruptFlagKeepsEventsMasked) {
+  syscallMsrWritten(MsrSyscallMask, 0x47700);
+  mask() = 1;
+  pending() = 1;
+  const uint64_t hypercalls = harness_hypercalls;
+  SyscallRun run;
+  run.run();
+  EXPECT_EQ(run.seen.mask, 1u);
+  EXPECT_EQ(harness_hypercalls, hypercalls);
+  pending() = 0;
+}
+
+TEST(UserMode, SyscallMaskWithoutInterruptFlagUnmasksEvents) {
+  syscallMsrWritten(MsrSyscallMask, 0x400);
+  mask() = 1;
+  pending() = 0;
+  uint64_t hypercalls = harness_hypercalls;
+  SyscallRun quiet;
+  quiet.run();
+  EXPECT_EQ(quiet.seen.mask, 0u);
+  EXPECT_EQ(harness_hypercalls, hypercalls); // nothing pending: no upcall forced
+  EXPECT_EQ(quiet.seen.rsp, (uint64_t)quiet.userStackTop());
+
+  mask() = 1;
+  pending() = 1;
+  SyscallRun delivering;
+  delivering.run();
+  EXPECT_EQ(delivering.seen.mask, 0u);
+  EXPECT_EQ(harness_hypercalls, hypercalls + 1); // the pending event is delivered
+  EXPECT_EQ(delivering.seen.rsp, (uint64_t)delivering.userStackTop());
+  EXPECT_EQ(delivering.seen.rcx, UserRip);
+  pending() = 0;
+  syscallMsrWritten(MsrSyscallMask, 0x47700);
+}
+
+TEST(UserMode, LstarWriteBecomesTheEntrysTarget) {
+  syscallMsrWritten(MsrLstar, 0x1234560);
+  EXPECT_EQ(afterburner_xen_syscall_target, 0x1234560u);
+  syscallMsrWritten(0xc0000081, 0x23001000000000); // STAR: not the target
+  EXPECT_EQ(afterburner_xen_syscall_target, 0x1234560u);
+}
+
+TEST(UserMode, UserPageTableIsTheOneTheWedgeRunsOn) {
+  unsigned long p2m[8] = {10, 11, 12, 13, 14, 15, 16, 17};
+  start_info_t start{};
+  start.mfn_list = (unsigned long)p2m;
+  start.pt_base = 5 * 4096;
+  EXPECT_EQ(userPageTableFrame(start), 15u);
+}
