@@ -124,3 +124,12 @@ extern "C" uint64_t afterburner_xen_port_io_first(const afterburner_site *site, 
   retargetSite(returnAddress, siteEntryAfterFirstCall(*site, uint16_t(rdx)));
   return result;
 }
+
+// A port stub's first miss (io_x86_64.S): the access, then the site serves several ports
+// and moves to the byte table path for good.
+extern "C" uint64_t afterburner_xen_port_io_megamorphic(const afterburner_site *site, uint64_t rax,
+                                                        uint64_t rdx, uintptr_t returnAddress) {
+  const uint64_t result = afterburner_xen_port_io(site, rax, rdx);
+  retargetSite(returnAddress, siteEntryAfterStubMiss(*site));
+  return result;
+}

@@ -159,8 +159,13 @@ const void *siteEntryAfterFirstCall(const afterburner_site &site, uint16_t dxPor
   if (!fastWidth(site.operand_width))
     return afterburner_xen_site_port_io;
   if (route == PortRoute::Full) // later runs may reach a port with a fast route
-    return in ? afterburner_xen_io_in_dx_any : afterburner_xen_io_out_dx_any;
+    return siteEntryAfterStubMiss(site);
   return dxStub(in, route, port);
+}
+
+const void *siteEntryAfterStubMiss(const afterburner_site &site) {
+  const bool in = site.op == AFTERBURNER_OP_in_dx;
+  return in ? afterburner_xen_io_in_dx_any : afterburner_xen_io_out_dx_any;
 }
 
 } // namespace afterburner::xen

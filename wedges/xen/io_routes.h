@@ -43,6 +43,8 @@ constexpr PortRoute routeOf(uint16_t port, unsigned width) {
 // The entry a CALL-form in/out site should call from its second run on, given its record
 // and the port in dx at its first run (ignored for the imm8 forms): see io_x86_64.S.
 const void *siteEntryAfterFirstCall(const afterburner_site &site, uint16_t dxPort);
+// The entry of a dx-form byte site whose stub saw another port: the byte table path.
+const void *siteEntryAfterStubMiss(const afterburner_site &site);
 
 } // namespace afterburner::xen
 

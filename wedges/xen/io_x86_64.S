@@ -9,8 +9,11 @@
  * port call for (siteEntryAfterFirstCall, io_routes.cpp), so later runs skip both the
  * record and the dispatch:
  *   - dx form, byte, a port with a fast route (COM1, 0x80): that port's guarded stub.
- *     While edx still holds the port it answers at once; any other port goes on to
- *     the byte table path of its direction;
+ *     While edx holds the port it answers at once. The first other edx goes through
+ *     the full path once more (afterburner_xen_site_port_io_megamorphic), which points
+ *     the site at the byte table path for good: a site that serves several ports (a
+ *     generic serial_in(offset)) pays the table path, never a guard that keeps missing,
+ *     and no site is rewritten more than twice;
  *   - dx form, byte, another port: the byte table path (afterburner_xen_io_*_dx_any):
  *     directory[dh] -> page, page[dl] -> handler (io_routes.cpp), full path if no route;
  *   - imm8 form, byte, port 0x80: the delay stub, no guard (the port is in the code);
@@ -19,7 +22,7 @@
  * save: only mov, movzx/movsx, lea, xchg, push/pop, jrcxz/jecxz and jumps. Under QEMU TCG
  * a flag save and restore alone (pushfq, then std/cld, an add for OF and sahf) costs
  * several times a whole fast access, and reading the site's record costs as much as the
- * rest of the table path (README, Measurements).
+ * rest of the table path (README, Port I/O).
  *
  * In the table path and its handlers: (%rsp) = the kernel's rsi, 8(%rsp) = its rcx,
  * 16(%rsp) = R (wedge_abi.h section 3); rdx and rax are the instruction's operands.
@@ -105,6 +108,7 @@
   .text
   FULL_ENTRY afterburner_xen_site_port_io, afterburner_xen_port_io
   FULL_ENTRY afterburner_xen_site_port_io_first, afterburner_xen_port_io_first
+  FULL_ENTRY afterburner_xen_site_port_io_megamorphic, afterburner_xen_port_io_megamorphic
 
 /* A THR byte filled the console line or ended it: hand the line to Xen, then return to R. */
   .type afterburner_xen_io_flush, @function
@@ -150,12 +154,12 @@ afterburner_xen_io_flush:
 .endm
 
 /*
- * DX_STUB name, port, miss: a dx-form site's own entry once its first run saw port.
- * Falls through with every register as it came while edx holds port exactly; otherwise
- * goes to miss, the table path, which handles any port. xchg and lea leave the flags
+ * DX_STUB name, port: a dx-form site's own entry once its first run saw port. Falls
+ * through with every register as it came while edx holds port exactly; otherwise goes to
+ * the full path that moves the site to the table path. xchg and lea leave the flags
  * alone and jecxz tests without them.
  */
-.macro DX_STUB name, port, miss
+.macro DX_STUB name, port
   HANDLER \name
   .set .Lport\@, \port
   xchgq %rcx, %rdx
@@ -163,30 +167,30 @@ afterburner_xen_io_flush:
   jecxz 1f
   leaq .Lport\@(%rcx), %rcx
   xchgq %rcx, %rdx
-  jmp \miss
+  jmp afterburner_xen_site_port_io_megamorphic
 1:
   leaq .Lport\@(%rcx), %rcx
   xchgq %rcx, %rdx
 .endm
 
 /*
- * SIMPLE_ROUTE handler, stub, port, direction, body: a register whose access is one
+ * SIMPLE_ROUTE handler, stub, port, body: a register whose access is one
  * instruction (body) with no scratch register: the table path's handler and the port's
  * stub.
  */
-.macro SIMPLE_ROUTE handler, stub, port, direction, body:vararg
+.macro SIMPLE_ROUTE handler, stub, port, body:vararg
 HANDLER \handler
   \body
   FAST_RETURN
-DX_STUB \stub, \port, afterburner_xen_io_\direction\()_dx_any
+DX_STUB \stub, \port
   \body
   ret
 .endm
 
-/* SCRATCH_ROUTE stub, port, direction, handler: the port's stub saves rcx and rsi as
+/* SCRATCH_ROUTE stub, port, handler: the port's stub saves rcx and rsi as
  * the table path does and runs the table path's handler, which needs them. */
-.macro SCRATCH_ROUTE stub, port, direction, handler
-DX_STUB \stub, \port, afterburner_xen_io_\direction\()_dx_any
+.macro SCRATCH_ROUTE stub, port, handler
+DX_STUB \stub, \port
   pushq %rcx
   pushq %rsi
   jmp \handler
@@ -209,9 +213,9 @@ HANDLER afterburner_xen_io_full
 
 /* Port 0x80, the classic I/O delay; the imm8 forms need no guard. */
 #define DELAY_PORT 0x80
-  SIMPLE_ROUTE afterburner_xen_io_in_delay, afterburner_xen_io_in_dx_delay, DELAY_PORT, in, \
+  SIMPLE_ROUTE afterburner_xen_io_in_delay, afterburner_xen_io_in_dx_delay, DELAY_PORT, \
     movb $AFTERBURNER_XEN_DELAY_PORT_VALUE, %al
-  SIMPLE_ROUTE afterburner_xen_io_out_delay, afterburner_xen_io_out_dx_delay, DELAY_PORT, out
+  SIMPLE_ROUTE afterburner_xen_io_out_delay, afterburner_xen_io_out_dx_delay, DELAY_PORT
 HANDLER afterburner_xen_io_in_imm_delay
   movb $AFTERBURNER_XEN_DELAY_PORT_VALUE, %al
   ret
@@ -224,27 +228,27 @@ HANDLER afterburner_xen_io_in_uart_data
   FULL_IF_DIVISOR_LATCH
   movb $AFTERBURNER_XEN_UART_NO_INPUT, %al
   FAST_RETURN
-  SCRATCH_ROUTE afterburner_xen_io_in_dx_uart0, COM1 + 0, in, afterburner_xen_io_in_uart_data
+  SCRATCH_ROUTE afterburner_xen_io_in_dx_uart0, COM1 + 0, afterburner_xen_io_in_uart_data
 
 HANDLER afterburner_xen_io_in_uart_interrupt_enable
   FULL_IF_DIVISOR_LATCH
   movb UART + AFTERBURNER_XEN_UART_INTERRUPT_ENABLE(%rip), %al
   FAST_RETURN
-  SCRATCH_ROUTE afterburner_xen_io_in_dx_uart1, COM1 + 1, in, \
+  SCRATCH_ROUTE afterburner_xen_io_in_dx_uart1, COM1 + 1, \
     afterburner_xen_io_in_uart_interrupt_enable
 
   SIMPLE_ROUTE afterburner_xen_io_in_uart_interrupt_identity, afterburner_xen_io_in_dx_uart2, \
-    COM1 + 2, in, movb $AFTERBURNER_XEN_UART_INTERRUPT_IDENTITY, %al
+    COM1 + 2, movb $AFTERBURNER_XEN_UART_INTERRUPT_IDENTITY, %al
   SIMPLE_ROUTE afterburner_xen_io_in_uart_line_control, afterburner_xen_io_in_dx_uart3, \
-    COM1 + 3, in, movb UART + AFTERBURNER_XEN_UART_LINE_CONTROL(%rip), %al
+    COM1 + 3, movb UART + AFTERBURNER_XEN_UART_LINE_CONTROL(%rip), %al
   SIMPLE_ROUTE afterburner_xen_io_in_uart_modem_control, afterburner_xen_io_in_dx_uart4, \
-    COM1 + 4, in, movb UART + AFTERBURNER_XEN_UART_MODEM_CONTROL(%rip), %al
+    COM1 + 4, movb UART + AFTERBURNER_XEN_UART_MODEM_CONTROL(%rip), %al
   SIMPLE_ROUTE afterburner_xen_io_in_uart_line_status, afterburner_xen_io_in_dx_uart5, \
-    COM1 + 5, in, movb $AFTERBURNER_XEN_UART_LINE_STATUS_IDLE, %al
+    COM1 + 5, movb $AFTERBURNER_XEN_UART_LINE_STATUS_IDLE, %al
   SIMPLE_ROUTE afterburner_xen_io_in_uart_modem_status, afterburner_xen_io_in_dx_uart6, \
-    COM1 + 6, in, movb $AFTERBURNER_XEN_UART_MODEM_STATUS, %al
+    COM1 + 6, movb $AFTERBURNER_XEN_UART_MODEM_STATUS, %al
   SIMPLE_ROUTE afterburner_xen_io_in_uart_scratch, afterburner_xen_io_in_dx_uart7, \
-    COM1 + 7, in, movb UART + AFTERBURNER_XEN_UART_SCRATCH(%rip), %al
+    COM1 + 7, movb UART + AFTERBURNER_XEN_UART_SCRATCH(%rip), %al
 
 /* COM1 writes (UartModel::write). A THR byte goes into the console line as
  * ConsoleBuffer::put would put it: flushed at a newline or when the line is full. */
@@ -265,27 +269,27 @@ HANDLER afterburner_xen_io_out_uart_data
   popq %rsi
   popq %rcx
   jmp afterburner_xen_io_flush
-  SCRATCH_ROUTE afterburner_xen_io_out_dx_uart0, COM1 + 0, out, afterburner_xen_io_out_uart_data
+  SCRATCH_ROUTE afterburner_xen_io_out_dx_uart0, COM1 + 0, afterburner_xen_io_out_uart_data
 
 HANDLER afterburner_xen_io_out_uart_interrupt_enable
   FULL_IF_DIVISOR_LATCH
   movb %al, UART + AFTERBURNER_XEN_UART_INTERRUPT_ENABLE(%rip)
   FAST_RETURN
-  SCRATCH_ROUTE afterburner_xen_io_out_dx_uart1, COM1 + 1, out, \
+  SCRATCH_ROUTE afterburner_xen_io_out_dx_uart1, COM1 + 1, \
     afterburner_xen_io_out_uart_interrupt_enable
 
 /* FIFO control, line status and modem status writes change nothing in the model. */
   SIMPLE_ROUTE afterburner_xen_io_out_uart_ignore, afterburner_xen_io_out_dx_uart2, \
-    COM1 + 2, out
-  DX_STUB afterburner_xen_io_out_dx_uart5, COM1 + 5, afterburner_xen_io_out_dx_any
+    COM1 + 2
+  DX_STUB afterburner_xen_io_out_dx_uart5, COM1 + 5
   ret
-  DX_STUB afterburner_xen_io_out_dx_uart6, COM1 + 6, afterburner_xen_io_out_dx_any
+  DX_STUB afterburner_xen_io_out_dx_uart6, COM1 + 6
   ret
   SIMPLE_ROUTE afterburner_xen_io_out_uart_line_control, afterburner_xen_io_out_dx_uart3, \
-    COM1 + 3, out, movb %al, UART + AFTERBURNER_XEN_UART_LINE_CONTROL(%rip)
+    COM1 + 3, movb %al, UART + AFTERBURNER_XEN_UART_LINE_CONTROL(%rip)
   SIMPLE_ROUTE afterburner_xen_io_out_uart_modem_control, afterburner_xen_io_out_dx_uart4, \
-    COM1 + 4, out, movb %al, UART + AFTERBURNER_XEN_UART_MODEM_CONTROL(%rip)
+    COM1 + 4, movb %al, UART + AFTERBURNER_XEN_UART_MODEM_CONTROL(%rip)
   SIMPLE_ROUTE afterburner_xen_io_out_uart_scratch, afterburner_xen_io_out_dx_uart7, \
-    COM1 + 7, out, movb %al, UART + AFTERBURNER_XEN_UART_SCRATCH(%rip)
+    COM1 + 7, movb %al, UART + AFTERBURNER_XEN_UART_SCRATCH(%rip)
 
   .section .note.GNU-stack, "", @progbits

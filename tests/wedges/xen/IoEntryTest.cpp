@@ -82,6 +82,12 @@ uint64_t afterburner_xen_port_io_first(const afterburner_site *site, uint64_t ra
   chosenEntry = siteEntryAfterFirstCall(*site, uint16_t(rdx));
   return afterburner_xen_port_io(site, rax, rdx);
 }
+// A stub's miss: the access, and the site moves to the table path.
+uint64_t afterburner_xen_port_io_megamorphic(const afterburner_site *site, uint64_t rax,
+                                             uint64_t rdx, uint64_t) {
+  chosenEntry = siteEntryAfterStubMiss(*site);
+  return afterburner_xen_port_io(site, rax, rdx);
+}
 }
 
 namespace {
@@ -242,8 +248,10 @@ TEST(IoEntry, Com1ReadsMatchTheModelEveryWay) {
           EXPECT_EQ(inByte(uint16_t(UartModel::Base + offset), flags, way),
                     reference.read(uint16_t(UartModel::Base + offset)))
               << "register " << offset << " lcr " << int(lineControl) << " way " << int(way);
-      // Past the first run, only the divisor latch bytes leave the fast paths.
-      const size_t fullRuns = way == Way::FirstRun   ? 8 * std::size(FlagPatterns)
+      // Past the first run and a stub's miss, only the divisor latch bytes leave the fast
+      // paths.
+      const bool full = way == Way::FirstRun || way == Way::OtherPortsStub;
+      const size_t fullRuns = full                   ? 8 * std::size(FlagPatterns)
                               : (lineControl & 0x80) ? 2 * std::size(FlagPatterns)
                                                      : 0;
       EXPECT_EQ(fullPathCalls, fullRuns) << "way " << int(way);
@@ -319,18 +327,24 @@ TEST(IoEntry, DivisorLatchWritesGoThroughTheModel) {
   }
 }
 
-TEST(IoEntry, AStubMissesOnAnyOtherEdxAndTheTablePathAnswers) {
+TEST(IoEntry, AStubMissesOnAnyOtherEdxAndMovesTheSiteToTheTablePath) {
   UartModel reference(transmitToString);
   program(reference, 0x03);
   const void *lineStatus = entryAfterFirstRun(AFTERBURNER_OP_in_dx, 0x3fd);
-  // Upper bits of edx are not the port's: the guard misses, the table path reads dx.
+  // Upper bits of edx are not the port's: the guard misses, the full path reads dx.
+  fullPathCalls = 0;
+  chosenEntry = nullptr;
   EXPECT_EQ(uint8_t(run(lineStatus, AFTERBURNER_OP_in_dx, Arithmetic, RaxHigh, 0x3fd, 1,
                         0xffff000000010000ull)
                         .rax),
             AFTERBURNER_XEN_UART_LINE_STATUS_IDLE);
-  fullPathCalls = 0;
+  EXPECT_EQ(chosenEntry, (const void *)afterburner_xen_io_in_dx_any);
   EXPECT_EQ(uint8_t(run(lineStatus, AFTERBURNER_OP_in_dx, 0x801, RaxHigh, 0x40).rax), FullPathByte);
-  EXPECT_EQ(fullPathCalls, 1u);
+  EXPECT_EQ(fullPathCalls, 2u);
+  chosenEntry = nullptr;
+  run(entryAfterFirstRun(AFTERBURNER_OP_out_dx, 0x3ff), AFTERBURNER_OP_out_dx, 0x44, RaxHigh,
+      0x3fe);
+  EXPECT_EQ(chosenEntry, (const void *)afterburner_xen_io_out_dx_any);
 }
 
 TEST(IoEntry, WideAccessesAndOtherPortsTakeTheFullPath) {
