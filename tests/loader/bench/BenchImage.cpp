@@ -11,7 +11,6 @@ namespace afterburner::loader::bench {
 namespace {
 
 constexpr size_t sitesPerObject = 64;
-constexpr size_t siteStride = 20; // the longest site (16) + ordinary code between sites
 
 struct OpSample {
   unsigned op;
@@ -58,6 +57,31 @@ void fillPadding(uint8_t *bytes, size_t length) {
   }
 }
 
+// The op's minimum site size (site_abi.h's X-macro): a sample's site is never shorter.
+size_t minimumSiteSize(unsigned op) {
+  switch (op) {
+#define AFTERBURNER_BENCH_MINIMUM(name, id, size, class_, flow, modes)                             \
+  case id:                                                                                         \
+    return size;
+    AFTERBURNER_SITE_OPS(AFTERBURNER_BENCH_MINIMUM)
+#undef AFTERBURNER_BENCH_MINIMUM
+  default:
+    return 0;
+  }
+}
+
+uint8_t siteLength(const OpSample &sample) {
+  return uint8_t(std::max<size_t>(sample.length, minimumSiteSize(sample.op)));
+}
+
+// The longest site of the mix + 4 bytes of ordinary code between sites.
+size_t siteStride() {
+  size_t longest = 0;
+  for (const OpSample &sample : mix())
+    longest = std::max<size_t>(longest, siteLength(sample));
+  return longest + 4;
+}
+
 size_t notesSizeFor(size_t siteCount) {
   const size_t objects = (siteCount + sitesPerObject - 1) / sitesPerObject;
   return objects * sizeof(afterburner_note_header) + AFTERBURNER_NOTE_NAME_SIZE * objects +
@@ -86,10 +110,10 @@ std::vector<PlacedSite> placeSites(BenchImage &image, size_t siteCount) {
     const bool text = index % sitesPerObject < sitesPerObject * 3 / 4;
     const size_t slot = text ? nextText++ : nextInit++;
     const OpSample *sample = order[(index * 7919) % order.size()];
-    uint8_t *site = image.bytes.data() + slot * siteStride;
+    uint8_t *site = image.bytes.data() + slot * siteStride();
     std::memcpy(site, sample->bytes.data(), sample->bytes.size());
-    fillPadding(site + sample->bytes.size(), sample->length - sample->bytes.size());
-    sites.push_back({image.base + slot * siteStride, sample});
+    fillPadding(site + sample->bytes.size(), siteLength(*sample) - sample->bytes.size());
+    sites.push_back({image.base + slot * siteStride(), sample});
   }
   return sites;
 }
@@ -107,7 +131,7 @@ void appendNote(BenchImage &image, size_t &offset, const PlacedSite *sites, size
     const uintptr_t recordAddress = image.base + offset;
     record.site_offset = int32_t(sites[index].address - recordAddress);
     record.op = uint16_t(sites[index].sample->op);
-    record.site_length = sites[index].sample->length;
+    record.site_length = siteLength(*sites[index].sample);
     record.insn_length = uint8_t(sites[index].sample->bytes.size());
     record.mode = 64;
     std::memcpy(image.bytes.data() + offset, &record, sizeof record);
@@ -118,14 +142,14 @@ void appendNote(BenchImage &image, size_t &offset, const PlacedSite *sites, size
 } // namespace
 
 size_t benchImageSize(size_t siteCount) {
-  return siteCount * siteStride + 64 + notesSizeFor(siteCount) + 64;
+  return siteCount * siteStride() + 64 + notesSizeFor(siteCount) + 64;
 }
 
 BenchImage buildBenchImage(size_t siteCount, uintptr_t base) {
   static_assert(AFTERBURNER_NOTE_NAME_SIZE % 4 == 0, "the name needs no padding");
   BenchImage image;
   image.base = base;
-  image.textSize = siteCount * siteStride + 64;
+  image.textSize = siteCount * siteStride() + 64;
   image.bytes.assign(benchImageSize(siteCount), 0xcc);
   const std::vector<PlacedSite> sites = placeSites(image, siteCount);
   size_t offset = image.textSize;
