@@ -3,7 +3,8 @@
 //
 // In Ring V (VMX non-root ring 0) almost every privileged instruction runs natively
 // without an exit (mov cr, lgdt/lidt/ltr, cli/sti, pushf/popf, invlpg, swapgs,
-// rdtsc, cpuid in Akaros's kernel), so the table starts all NATIVE. The wedge only
+// rdtsc, cpuid in Akaros's kernel; the annotated page-table stores, since EPT walks the
+// kernel's own tables), so the table starts all NATIVE. The wedge only
 // takes over what Akaros's VMM does not have or dies on:
 //   in/out/ins/outs -> devices.h (UART model to the console ring or PRINTC, PIT/PIC
 //                      on the x2APIC timer, power-off as SHUTDOWN; no port I/O at all)

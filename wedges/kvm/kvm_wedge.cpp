@@ -177,7 +177,8 @@ namespace {
 // Everything the hardware virtualizes runs as assembled; the ops that can avoid
 // exits become site calls. Ops that are NATIVE: cli, sti, pushf, popf, hlt,
 // mov cr/dr, descriptor-table and segment ops, rdmsr/wrmsr, rdtsc, invlpg, iret,
-// swapgs, ins (input has nothing to batch), ...
+// swapgs, ins (input has nothing to batch), the annotated page-table stores (the MMU walks
+// the kernel's own tables: the plain store is right), ...
 constexpr afterburner_wedge makeKvmWedge() {
   return common::WedgeBuilder("kvm", detect, init)
       .allNative()
