@@ -286,6 +286,16 @@ usermode_user_program:
   cmpq $0x5a5a5a5a, %rbx
   jne .Lfail
 
+  movl $6, %r8d                  /* step 6: kernel memory is out of reach from ring 3 */
+  movabsq $usermode_kernel_context, %rax
+  movq $0x6666, %rdx
+.Lkernel_read:
+  movq (%rax), %rdx              /* #PF; the kernel skips these 3 bytes */
+  cmpq $0x6666, %rdx
+  jne .Lfail
+  cmpq %r15, %rsp
+  jne .Lfail
+
   movl $SYS_EXIT, %eax
   xorl %edi, %edi
   syscall

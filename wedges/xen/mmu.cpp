@@ -26,6 +26,7 @@
 // needs its tables to become Xen's, which no annotation of single stores can give.
 #include "hypercall.h"
 #include "page_walk.h"
+#include "user_mode.h"
 #include "xen_wedge_internal.h"
 
 #include <afterburner/common/entry.h>
@@ -34,6 +35,7 @@ namespace afterburner::xen {
 namespace {
 
 constexpr uint64_t TableFlags = PagePresent | PageWritable | PageUser | PageAccessed;
+constexpr uint64_t FaultInUserMode = 1u << 2; // page-fault error code: Xen sets it for ring 3
 constexpr uint64_t NoAddress = ~0ull;
 constexpr unsigned PoolPages = 16;
 constexpr unsigned Entries = EntriesPerTable;
@@ -157,6 +159,8 @@ bool fillTranslation(uint64_t address, uint64_t errorCode) {
     return false;
   if ((errorCode & 2) && !(leaf & PageWritable))
     return false;
+  if ((errorCode & FaultInUserMode) && !(leaf & PageUser))
+    return false;
   uint64_t *current = xenLeafEntry(page, true);
   if (!current || (*current & PagePresent))
     return false; // Xen's own mapping, or no room for a table
@@ -167,6 +171,22 @@ bool fillTranslation(uint64_t address, uint64_t errorCode) {
     return false;
   installed[installedCount++] = page;
   return true;
+}
+
+// Ring 3 runs on the user page table (user_mode.cpp), which holds the top-level slots the
+// kernel's own PML4 marks user-accessible, each pointing at the subtree Xen's kernel-mode
+// table has there. A user-mode fault in a slot not linked yet links it (giving Xen's table
+// a subtree first if it has none) and retries; a slot the kernel keeps to itself is the
+// kernel's fault.
+bool linkUserSlotOf(uint64_t address) {
+  const unsigned slot = tableIndex(address, 4);
+  const uint64_t *kernelTop = kernelTable(cr3Shadow);
+  if (!kernelTop || !userSlotAllowed(kernelTop[slot], slot))
+    return false;
+  uint64_t *xenTop = (uint64_t *)start->pt_base;
+  if (!(xenTop[slot] & PagePresent) && !newTable(xenTop, slot))
+    return false;
+  return linkUserSlot(slot, xenTop[slot]);
 }
 
 // After a store into the kernel's entry at entryPhysical: every installed translation
@@ -244,6 +264,7 @@ void writeCr3(uint64_t value) {
   if ((value & AddressMask) != (start->pt_base & AddressMask))
     reportLimitOnce();
   cr3Shadow = value;
+  unlinkUserSlots();
   if (installedCount == 0)
     return;
   for (unsigned index = 0; index + 1 < installedCount; ++index)
@@ -268,7 +289,10 @@ bool pageFault(uint64_t errorCode) {
   constexpr uint64_t ProtectionViolation = 1;
   if (errorCode & ProtectionViolation)
     return false;
-  return fillTranslation(vcpu()->arch.cr2, errorCode);
+  const uint64_t address = vcpu()->arch.cr2;
+  if ((errorCode & FaultInUserMode) && !userSlotLinked(tableIndex(address, 4)))
+    return linkUserSlotOf(address);
+  return fillTranslation(address, errorCode);
 }
 
 } // namespace afterburner::xen

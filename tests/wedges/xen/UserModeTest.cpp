@@ -1,6 +1,6 @@
 // Tests for wedges/xen/user_mode.cpp and user_x86_64.S: the SYSCALL entry turns the frame
 // Xen builds into the register state SYSCALL leaves (rcx, r11, the user's rsp), keeps or
-// lifts the event mask as SFMASK says, and the user page table is the running one.
+// lifts the event mask as SFMASK says; which top-level slots ring 3 may use.
 #include "user_mode.h"
 
 #include <gtest/gtest.h>
@@ -106,10 +106,23 @@ TEST(UserMode, LstarWriteBecomesTheEntrysTarget) {
   EXPECT_EQ(afterburner_xen_syscall_target, 0x1234560u);
 }
 
-TEST(UserMode, UserPageTableIsTheOneTheWedgeRunsOn) {
+TEST(UserMode, MachineFrameComesFromTheP2m) {
   unsigned long p2m[8] = {10, 11, 12, 13, 14, 15, 16, 17};
   start_info_t start{};
   start.mfn_list = (unsigned long)p2m;
-  start.pt_base = 5 * 4096;
-  EXPECT_EQ(userPageTableFrame(start), 15u);
+  EXPECT_EQ(machineFrameOf(start, 5 * 4096 + 123), 15u);
+  EXPECT_EQ(machineFrameOf(start, 0), 10u);
+}
+
+TEST(UserMode, OnlyUserSlotsOutsideXensReachRing3) {
+  constexpr uint64_t Table = 0x123000, Present = 1, Writable = 2, User = 4;
+  EXPECT_TRUE(userSlotAllowed(Table | Present | Writable | User, 1));
+  EXPECT_TRUE(userSlotAllowed(Table | Present | User, 0));
+  EXPECT_TRUE(userSlotAllowed(Table | Present | User, 255));
+  EXPECT_TRUE(userSlotAllowed(Table | Present | User, 272));
+  EXPECT_FALSE(userSlotAllowed(Table | Present | Writable, 1)); // the kernel's own
+  EXPECT_FALSE(userSlotAllowed(Table | User, 1));               // not present
+  EXPECT_FALSE(userSlotAllowed(0, 1));
+  EXPECT_FALSE(userSlotAllowed(Table | Present | User, 256)); // Xen's
+  EXPECT_FALSE(userSlotAllowed(Table | Present | User, 271));
 }
