@@ -83,22 +83,6 @@ void afterburner_xen_console_flush() {
   consoleFlush();
 }
 
-namespace {
-
-// Points the CALL-form site that returns to returnAddress (wedge_abi.h section 2) at
-// entry: its call's rel32 is the 4 bytes before R. The loader wrote the kernel's text with
-// plain stores, so the wedge can too; one vCPU (README, Other limits), so no other CPU can
-// be running the site while its displacement changes.
-void retargetSite(uintptr_t returnAddress, const void *entry) {
-  auto *call = (uint8_t *)(returnAddress - AFTERBURNER_CALL_LENGTH);
-  if (call[0] != AFTERBURNER_CALL_OPCODE)
-    return; // not the loader's call form: keep the full path
-  const int32_t displacement = int32_t(uintptr_t(entry) - returnAddress);
-  __builtin_memcpy(call + 1, &displacement, sizeof displacement);
-}
-
-} // namespace
-
 // in/out through the full entry (io_x86_64.S): returns rax as the instruction leaves it.
 extern "C" uint64_t afterburner_xen_port_io(const afterburner_site *site, uint64_t rax,
                                             uint64_t rdx) {

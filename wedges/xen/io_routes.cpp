@@ -6,6 +6,7 @@
 #include "io_routes.h"
 
 #include <afterburner/site_abi.h>
+#include <afterburner/wedge_abi.h>
 
 #include <stddef.h>
 
@@ -166,6 +167,14 @@ const void *siteEntryAfterFirstCall(const afterburner_site &site, uint16_t dxPor
 const void *siteEntryAfterStubMiss(const afterburner_site &site) {
   const bool in = site.op == AFTERBURNER_OP_in_dx;
   return in ? afterburner_xen_io_in_dx_any : afterburner_xen_io_out_dx_any;
+}
+
+void retargetSite(uintptr_t returnAddress, const void *entry) {
+  auto *call = (uint8_t *)(returnAddress - AFTERBURNER_CALL_LENGTH);
+  if (call[0] != AFTERBURNER_CALL_OPCODE)
+    return;
+  const int32_t displacement = int32_t(uintptr_t(entry) - returnAddress);
+  __builtin_memcpy(call + 1, &displacement, sizeof displacement);
 }
 
 } // namespace afterburner::xen

@@ -46,6 +46,13 @@ const void *siteEntryAfterFirstCall(const afterburner_site &site, uint16_t dxPor
 // The entry of a dx-form byte site whose stub saw another port: the byte table path.
 const void *siteEntryAfterStubMiss(const afterburner_site &site);
 
+// Points the CALL-form site that returns to returnAddress (wedge_abi.h section 2) at
+// entry: its call's rel32 is the 4 bytes before R. The loader wrote the kernel's text with
+// plain stores, so the wedge can too; one vCPU (README, Other limits), so no other CPU can
+// be running the site while its displacement changes. Anything but the loader's call
+// opcode there is left alone (the site keeps its entry).
+void retargetSite(uintptr_t returnAddress, const void *entry);
+
 } // namespace afterburner::xen
 
 extern "C" {

@@ -7,6 +7,7 @@
 #include "io_routes.h"
 
 #include <afterburner/site_abi.h>
+#include <afterburner/wedge_abi.h>
 
 #include <gtest/gtest.h>
 
@@ -384,4 +385,28 @@ TEST(IoEntry, ImmediateFormsReachTheDelayPortFastAndTheRestFull) {
   run(entryAfterFirstRun(AFTERBURNER_OP_out_imm, 0x43), AFTERBURNER_OP_out_imm, Direction, RaxHigh,
       0x43);
   EXPECT_EQ(fullPathCalls, 2u);
+}
+
+TEST(IoRoutes, RetargetingRewritesTheCallDisplacementOnly) {
+  // A CALL-form site (wedge_abi.h): call rel32, then the nopl naming the record.
+  alignas(8) uint8_t site[16] = {0xe8, 1, 2, 3, 4, 0x0f, 0x1f, 0x80, 9, 9, 9, 9, 0x90};
+  const uintptr_t returnAddress = uintptr_t(site + AFTERBURNER_CALL_LENGTH);
+  const uintptr_t entry = uintptr_t(site) + 0x1234; // only ever an address here
+  retargetSite(returnAddress, (const void *)entry);
+  int32_t displacement;
+  memcpy(&displacement, site + 1, sizeof displacement);
+  EXPECT_EQ(returnAddress + uintptr_t(intptr_t(displacement)), entry);
+  EXPECT_EQ(site[0], 0xe8);
+  const uint8_t rest[] = {0x0f, 0x1f, 0x80, 9, 9, 9, 9, 0x90};
+  EXPECT_EQ(memcmp(site + 5, rest, sizeof rest), 0);
+  retargetSite(returnAddress, (const void *)(uintptr_t(site) - 0x40)); // backwards
+  memcpy(&displacement, site + 1, sizeof displacement);
+  EXPECT_EQ(displacement, -0x45);
+}
+
+TEST(IoRoutes, RetargetingLeavesAnythingButACallAlone) {
+  alignas(8) uint8_t site[12] = {0xe9, 1, 2, 3, 4, 0x0f, 0x1f, 0x80, 0, 0, 0, 0};
+  const uint8_t before[12] = {0xe9, 1, 2, 3, 4, 0x0f, 0x1f, 0x80, 0, 0, 0, 0};
+  retargetSite(uintptr_t(site + AFTERBURNER_CALL_LENGTH), (const void *)(uintptr_t(site) + 0x100));
+  EXPECT_EQ(memcmp(site, before, sizeof site), 0);
 }
