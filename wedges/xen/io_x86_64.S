@@ -84,6 +84,17 @@
   leaq 8(%rsp), %rsp
 .endm
 
+/* CALL_ALIGNED function: a C++ call on a 16-byte aligned stack (the site's stack is only
+ * 8-byte aligned); rbx keeps the stack pointer, so it is saved around the call. */
+.macro CALL_ALIGNED function
+  pushq %rbx
+  movq %rsp, %rbx
+  andq $-16, %rsp
+  call \function
+  movq %rbx, %rsp
+  popq %rbx
+.endm
+
 /*
  * FULL_ENTRY name, function: saves the flags and the caller-saved registers and calls
  * function(record, rax, rdx, R), which does the access and returns the new rax.
@@ -98,7 +109,7 @@
   leaq 3(%rcx, %rax), %rdi       /* the record */
   movq 64(%rsp), %rsi
   movq 48(%rsp), %rdx
-  call \function
+  CALL_ALIGNED \function
   movq %rax, 64(%rsp)
   RESTORE_CALLER_SAVED
   ret
@@ -114,7 +125,7 @@
   .type afterburner_xen_io_flush, @function
 afterburner_xen_io_flush:
   SAVE_CALLER_SAVED
-  call afterburner_xen_console_flush
+  CALL_ALIGNED afterburner_xen_console_flush
   RESTORE_CALLER_SAVED
   ret
   .size afterburner_xen_io_flush, . - afterburner_xen_io_flush

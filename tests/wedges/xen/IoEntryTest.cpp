@@ -29,6 +29,7 @@ void transmitToString(char byte) {
 }
 
 unsigned fullPathCalls = 0;
+unsigned misalignedCalls = 0;          // full-path calls on a stack the ABI would not give C++
 constexpr uint8_t FullPathByte = 0xee; // what the stand-in full path reads from any port
 
 } // namespace
@@ -59,6 +60,8 @@ void afterburner_xen_console_flush() {
 // other access reads FullPathByte. Clobbers the real flags, as any C++ code may.
 uint64_t afterburner_xen_port_io(const afterburner_site *site, uint64_t rax, uint64_t rdx) {
   asm volatile("std; xorl %%eax, %%eax; cld" ::: "eax", "cc");
+  // The frame pointer sits 16 bytes below the caller's aligned stack (ABI alignment).
+  misalignedCalls += uintptr_t(__builtin_frame_address(0)) % 16 != 0;
   if (site != &harness_io_record) // IrqEntry.PortIoEntryKeepsFlagsAndReturnsRax
     return (rax & ~uint64_t(0xff)) | (rdx == 0x3fd ? 0x60 : 0);
   ++fullPathCalls;
@@ -409,4 +412,13 @@ TEST(IoRoutes, RetargetingLeavesAnythingButACallAlone) {
   const uint8_t before[12] = {0xe9, 1, 2, 3, 4, 0x0f, 0x1f, 0x80, 0, 0, 0, 0};
   retargetSite(uintptr_t(site + AFTERBURNER_CALL_LENGTH), (const void *)(uintptr_t(site) + 0x100));
   EXPECT_EQ(memcmp(site, before, sizeof site), 0);
+}
+
+TEST(IoEntry, TheFullPathCallsCppOnAnAlignedStack) {
+  misalignedCalls = 0;
+  for (uint64_t flags : FlagPatterns) {
+    run(afterburner_xen_site_port_io, AFTERBURNER_OP_in_dx, flags, RaxHigh, 0x40);
+    run(afterburner_xen_site_port_io_first, AFTERBURNER_OP_out_dx, flags, RaxHigh, 0x21);
+  }
+  EXPECT_EQ(misalignedCalls, 0u);
 }
