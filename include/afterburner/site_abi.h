@@ -75,14 +75,16 @@
  *
  * The rule for changing AFTERBURNER_SITE_ABI_VERSION: bump it whenever a record's
  * size, a field's offset or meaning, an op's id, an op's operand convention, the
- * canonical padding or an existing note kind changes. Appending a new op at the
- * end of the op list, or a new note kind, does NOT bump it: old readers leave
- * unknown ops native and skip unknown kinds. Every bump gets a CHANGES.md line.
+ * canonical padding or an existing note kind changes, or an op's minimum site
+ * size grows (an older producer's sites of that op would be too short for a
+ * wedge's rewrite). Appending a new op at the end of the op list, or a new note
+ * kind, does NOT bump it: old readers leave unknown ops native and skip unknown
+ * kinds. Every bump gets a CHANGES.md line.
  */
 #ifndef AFTERBURNER_SITE_ABI_H
 #define AFTERBURNER_SITE_ABI_H
 
-#define AFTERBURNER_SITE_ABI_VERSION 1
+#define AFTERBURNER_SITE_ABI_VERSION 2
 
 /* The owner name of every Afterburner note, and the section that holds them. */
 #define AFTERBURNER_NOTE_NAME "Afterburner"
@@ -248,7 +250,10 @@
  *          there: every site can hold the generic call form of wedge_abi.h
  *          (call rel32 + a 7-byte nop carrying the record reference: 12 bytes),
  *          and the interrupt-flag ops, which are hot, leave room for inline
- *          sequences (16 bytes).
+ *          sequences (16 bytes; pushf and popf, which must also keep or load
+ *          every arithmetic flag exactly, 32 and 48 bytes since generation 2:
+ *          inline there, a paravirtual pushf/popf costs no more than a
+ *          hand-written port's calls; wedges/xen/README.md measures it).
  *   class  PRIVILEGED: in Popek and Goldberg's sense, it traps (#GP/#UD) when run
  *          outside ring 0 or in a deprivileged guest, so a trap-and-emulate
  *          hypervisor sees it. SENSITIVE: sensitive but UNPRIVILEGED: it reads
@@ -281,8 +286,10 @@
 #define AFTERBURNER_FLOW_RETURNS 1
 #define AFTERBURNER_FLOW_NO_RETURN 2
 
-#define AFTERBURNER_SITE_SIZE_CALL 12 /* call rel32 + nopl disp32(%rax) */
-#define AFTERBURNER_SITE_SIZE_IF 16   /* room for inline interrupt-flag code */
+#define AFTERBURNER_SITE_SIZE_CALL 12  /* call rel32 + nopl disp32(%rax) */
+#define AFTERBURNER_SITE_SIZE_IF 16    /* room for inline interrupt-flag code */
+#define AFTERBURNER_SITE_SIZE_PUSHF 32 /* room for inline pushf with its IF fix-up */
+#define AFTERBURNER_SITE_SIZE_POPF 48  /* room for inline popf loading the flags */
 
 #define AFTERBURNER_P AFTERBURNER_CLASS_PRIVILEGED
 #define AFTERBURNER_S AFTERBURNER_CLASS_SENSITIVE
@@ -298,8 +305,8 @@
   /* nothing (Xen PV). pushf exposes the real IF; popf silently drops IF and IOPL changes. */   \
   X(cli,              1, AFTERBURNER_I, AFTERBURNER_P, AFTERBURNER_R, AFTERBURNER_MODES_ALL)    \
   X(sti,              2, AFTERBURNER_I, AFTERBURNER_P, AFTERBURNER_R, AFTERBURNER_MODES_ALL)    \
-  X(pushf,            3, AFTERBURNER_I, AFTERBURNER_S, AFTERBURNER_R, AFTERBURNER_MODES_ALL) /* -> width */ \
-  X(popf,             4, AFTERBURNER_I, AFTERBURNER_S, AFTERBURNER_R, AFTERBURNER_MODES_ALL) /* -> width */ \
+  X(pushf,            3, AFTERBURNER_SITE_SIZE_PUSHF, AFTERBURNER_S, AFTERBURNER_R, AFTERBURNER_MODES_ALL) /* -> width */ \
+  X(popf,             4, AFTERBURNER_SITE_SIZE_POPF, AFTERBURNER_S, AFTERBURNER_R, AFTERBURNER_MODES_ALL) /* -> width */ \
   /* Idling: hlt traps outside ring 0; monitor/mwait trap or misbehave under a VMM.       */   \
   X(hlt,              5, AFTERBURNER_C, AFTERBURNER_P, AFTERBURNER_R, AFTERBURNER_MODES_ALL)    \
   X(monitor,          6, AFTERBURNER_C, AFTERBURNER_P, AFTERBURNER_R, AFTERBURNER_MODES_ALL)    \
@@ -522,6 +529,9 @@ AFTERBURNER_STATIC_ASSERT(sizeof(AFTERBURNER_NOTE_NAME) == AFTERBURNER_NOTE_NAME
 AFTERBURNER_STATIC_ASSERT(sizeof(struct afterburner_patch_state) == 24, "patch state is 24 bytes");
 AFTERBURNER_STATIC_ASSERT(AFTERBURNER_SITE_SIZE_CALL <= AFTERBURNER_SITE_SIZE_IF,
                           "inline room is at least the call form");
+AFTERBURNER_STATIC_ASSERT(AFTERBURNER_SITE_SIZE_IF <= AFTERBURNER_SITE_SIZE_PUSHF &&
+                              AFTERBURNER_SITE_SIZE_IF <= AFTERBURNER_SITE_SIZE_POPF,
+                          "pushf and popf have at least the interrupt-flag room");
 AFTERBURNER_STATIC_ASSERT(AFTERBURNER_OP_COUNT == 76, "append ops at the end only");
 
 #else /* __ASSEMBLER__ */

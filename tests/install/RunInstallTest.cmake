@@ -32,7 +32,7 @@ set(guest ${WORK_DIR}/build/tiny_guest)
 
 find_program(READELF readelf REQUIRED)
 run(${READELF} -nW ${guest})
-if(NOT run_output MATCHES "Afterburner[ \t]+0x00000018[^\n]*0x41425001")
+if(NOT run_output MATCHES "Afterburner[ \t]+0x00000018[^\n]*0x41425002")
   message(FATAL_ERROR "the guest lacks the loader's PATCH_STATE note:\n${run_output}")
 endif()
 
@@ -41,7 +41,7 @@ if(EXISTS ${prefix}/bin/afterburner-as AND NOT EXISTS ${prefix}/libexec/afterbur
 endif()
 
 # With the installed assembler, the guest's .S was assembled into sites.
-if(EXISTS ${prefix}/bin/afterburner-as AND NOT run_output MATCHES "0x41425301")
+if(EXISTS ${prefix}/bin/afterburner-as AND NOT run_output MATCHES "0x41425302")
   message(FATAL_ERROR "the guest was assembled with afterburner-as but has no site notes")
 endif()
 

@@ -106,13 +106,14 @@ TEST_P(EveryOpPatch, CallPolicyWritesTheCallForm) {
   wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
   uintptr_t recordAddress;
   const auto instruction = testing::sampleInstruction(op);
+  const uint8_t size = testing::sampleSiteLength(op);
   const uintptr_t site =
-      image.addSite(op, instruction, 16, testing::sampleMode(op), &recordAddress);
+      image.addSite(op, instruction, size, testing::sampleMode(op), &recordAddress);
   auto result = patch(image, &wedge.wedge);
   EXPECT_EQ(result->counts.patched, 1u) << result->diagnostics.text();
-  expectCallForm(image, site, 16, wedge.entry, recordAddress, testing::sampleMode(op));
+  expectCallForm(image, site, size, wedge.entry, recordAddress, testing::sampleMode(op));
   ASSERT_EQ(testing::textWriteLog().writes.size(), 1u);
-  EXPECT_EQ(testing::textWriteLog().writes[0].length, 16u);
+  EXPECT_EQ(testing::textWriteLog().writes[0].length, size);
 }
 
 TEST_P(EveryOpPatch, UnimplementedCallsTheUnimplementedEntry) {
@@ -120,7 +121,7 @@ TEST_P(EveryOpPatch, UnimplementedCallsTheUnimplementedEntry) {
   TestImage image;
   TestWedge wedge(image, testing::sampleMode(op));
   uintptr_t recordAddress;
-  const uint8_t size = opInfo(op)->minimumSize; // 12, or 16 for the interrupt-flag ops
+  const uint8_t size = opInfo(op)->minimumSize; // 12, 16 for cli/sti, 32/48 for pushf/popf
   const uintptr_t site = image.addSite(op, testing::sampleInstruction(op), size,
                                        testing::sampleMode(op), &recordAddress);
   auto result = patch(image, &wedge.wedge);
@@ -134,11 +135,12 @@ TEST_P(EveryOpPatch, NativeLeavesTheSiteAlone) {
   TestWedge wedge(image);
   wedge.setAll(AFTERBURNER_POLICY_NATIVE, 0);
   const auto instruction = testing::sampleInstruction(op);
-  const uintptr_t site = image.addSite(op, instruction, 16, testing::sampleMode(op));
-  const auto before = image.read(site, 16);
+  const uint8_t size = testing::sampleSiteLength(op);
+  const uintptr_t site = image.addSite(op, instruction, size, testing::sampleMode(op));
+  const auto before = image.read(site, size);
   auto result = patch(image, &wedge.wedge);
   EXPECT_EQ(result->counts.native, 1u);
-  EXPECT_EQ(image.read(site, 16), before);
+  EXPECT_EQ(image.read(site, size), before);
   EXPECT_TRUE(testing::textWriteLog().writes.empty());
 }
 
@@ -154,13 +156,14 @@ TEST_P(EveryOpPatch, InlinePolicyCopiesTheTemplate) {
   std::vector<uint8_t> descriptorBytes(sizeof descriptor);
   std::memcpy(descriptorBytes.data(), &descriptor, sizeof descriptor);
   wedge.set(op, AFTERBURNER_POLICY_INLINE, image.placeData(descriptorBytes));
-  const uintptr_t site = image.addSite(op, testing::sampleInstruction(op), 16, mode);
+  const uint8_t size = testing::sampleSiteLength(op);
+  const uintptr_t site = image.addSite(op, testing::sampleInstruction(op), size, mode);
   auto result = patch(image, &wedge.wedge);
   EXPECT_EQ(result->counts.patched, 1u) << result->diagnostics.text();
   auto expected = templateBytes;
-  const auto padding = testing::canonicalNops(13, mode);
+  const auto padding = testing::canonicalNops(size - 3, mode);
   expected.insert(expected.end(), padding.begin(), padding.end());
-  EXPECT_EQ(image.read(site, 16), expected);
+  EXPECT_EQ(image.read(site, size), expected);
 }
 
 TEST_P(EveryOpPatch, JumpPolicyOnlyForOpsThatDoNotReturn) {
@@ -168,8 +171,8 @@ TEST_P(EveryOpPatch, JumpPolicyOnlyForOpsThatDoNotReturn) {
   TestImage image;
   TestWedge wedge(image, testing::sampleMode(op));
   wedge.set(op, AFTERBURNER_POLICY_JUMP, wedge.entry);
-  const uintptr_t site =
-      image.addSite(op, testing::sampleInstruction(op), 16, testing::sampleMode(op));
+  const uintptr_t site = image.addSite(op, testing::sampleInstruction(op),
+                                       testing::sampleSiteLength(op), testing::sampleMode(op));
   auto result = patch(image, &wedge.wedge);
   if (opInfo(op)->flow == AFTERBURNER_FLOW_NO_RETURN) {
     EXPECT_EQ(result->counts.patched, 1u);
@@ -297,7 +300,8 @@ TEST(Patcher, CopiedSectionSitesAreNeverPatchedInPlace) {
 TEST(Patcher, BareMetalWritesNothing) {
   TestImage image;
   for (unsigned op = 1; op < AFTERBURNER_OP_LIMIT; ++op)
-    image.addSite(op, testing::sampleInstruction(op), 16, testing::sampleMode(op));
+    image.addSite(op, testing::sampleInstruction(op), testing::sampleSiteLength(op),
+                  testing::sampleMode(op));
   auto result = patch(image, nullptr);
   EXPECT_EQ(result->counts.native, unsigned(AFTERBURNER_OP_COUNT));
   EXPECT_EQ(result->counts.patched, 0u);
@@ -321,7 +325,7 @@ TEST(Patcher, EverySiteIsWrittenExactlyOnce) {
   for (int round = 0; round < 3; ++round) {
     for (unsigned op = 1; op < AFTERBURNER_OP_LIMIT; ++op) {
       if (testing::sampleMode(op) == 64)
-        image.addSite(op, testing::sampleInstruction(op), 16, 64);
+        image.addSite(op, testing::sampleInstruction(op), testing::sampleSiteLength(op), 64);
     }
   }
   auto result = patch(image, &wedge.wedge);

@@ -49,8 +49,7 @@ TEST_P(EveryOp, SampleInstructionIsAccepted) {
   const unsigned op = GetParam();
   TestImage image;
   const auto instruction = testing::sampleInstruction(op);
-  const uint8_t size = static_cast<uint8_t>(std::max<size_t>(16, instruction.size()));
-  image.addSite(op, instruction, size, testing::sampleMode(op));
+  image.addSite(op, instruction, testing::sampleSiteLength(op), testing::sampleMode(op));
   auto result = collect(image);
   EXPECT_EQ(result->table.count, 1u) << result->messages();
   EXPECT_EQ(result->table.rejected, 0u);
@@ -59,7 +58,8 @@ TEST_P(EveryOp, SampleInstructionIsAccepted) {
 TEST_P(EveryOp, BytesOfAnotherOpAreRefused) {
   const unsigned op = GetParam();
   TestImage image;
-  image.addSite(op, {0x90}, 16, testing::sampleMode(op)); // nop: no op's instruction
+  image.addSite(op, {0x90}, testing::sampleSiteLength(op),
+                testing::sampleMode(op)); // nop: no op's instruction
   auto result = collect(image);
   EXPECT_EQ(result->table.count, 0u);
   EXPECT_EQ(result->table.rejected, 1u);
@@ -121,7 +121,9 @@ TEST(SiteTable, WrongGenerationIsRefusedNamingBoth) {
   afterburner_site record = TestImage::record(AFTERBURNER_OP_cli, 16, 1);
   record.site_offset = 0;
   (void)site;
-  const uint32_t type = (AFTERBURNER_NOTE_FAMILY << 16) | (AFTERBURNER_NOTE_KIND_SITES << 8) | 2;
+  const unsigned generation = AFTERBURNER_SITE_ABI_VERSION + 1;
+  const uint32_t type =
+      (AFTERBURNER_NOTE_FAMILY << 16) | (AFTERBURNER_NOTE_KIND_SITES << 8) | generation;
   auto descriptor = bytesOf(record);
   const auto second = bytesOf(record);
   descriptor.insert(descriptor.end(), second.begin(), second.end());
@@ -130,7 +132,9 @@ TEST(SiteTable, WrongGenerationIsRefusedNamingBoth) {
   EXPECT_EQ(result->table.count, 0u);
   EXPECT_EQ(result->table.records, 2u);
   EXPECT_EQ(result->table.rejected, 2u);
-  EXPECT_NE(result->messages().find("generation 2, this loader reads generation 1"),
+  EXPECT_NE(result->messages().find("generation " + std::to_string(generation) +
+                                    ", this loader reads generation " +
+                                    std::to_string(AFTERBURNER_SITE_ABI_VERSION)),
             std::string::npos)
       << result->messages();
 }

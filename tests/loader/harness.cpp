@@ -1,6 +1,7 @@
 // harness.cpp: the hosted platform seam and the test image (see harness.h).
 #include "harness.h"
 
+#include "op_table.h"
 #include "padding.h"
 #include "platform.h"
 
@@ -328,6 +329,11 @@ std::vector<uint8_t> sampleInstruction(unsigned op) {
 
 unsigned sampleMode(unsigned op) {
   return op == AFTERBURNER_OP_arpl ? 32 : 64;
+}
+
+uint8_t sampleSiteLength(unsigned op) {
+  const OpInfo *info = opInfo(op);
+  return info && info->minimumSize > 16 ? info->minimumSize : 16;
 }
 
 } // namespace afterburner::loader::testing

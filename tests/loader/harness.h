@@ -97,5 +97,8 @@ private:
 std::vector<uint8_t> sampleInstruction(unsigned op);
 // The mode sampleInstruction's encoding is for.
 unsigned sampleMode(unsigned op);
+// A site_length the op accepts for its sample instruction: its minimum site size (12, 16
+// for cli/sti, 32/48 for pushf/popf), never below 16.
+uint8_t sampleSiteLength(unsigned op);
 
 } // namespace afterburner::loader::testing

@@ -7,12 +7,12 @@ _start:
 	.fill 15, 1, 0x90
 	.section .note.afterburner, "a", @note
 	.balign 4
-	.long 12, 24, 0x41425001
+	.long 12, 24, 0x41425002
 	.asciz "Afterburner"
 	.ascii "xen"
 	.fill 13, 1, 0
 	.long 3, 0
-	.long 12, 24, 0x41425301
+	.long 12, 24, 0x41425302
 	.asciz "Afterburner"
 	.long 1b - .
 	.short 1

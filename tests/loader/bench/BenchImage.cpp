@@ -24,8 +24,8 @@ const std::vector<OpSample> &mix() {
   static const std::vector<OpSample> samples = {
       {AFTERBURNER_OP_cli, {0xfa}, 16, 28},
       {AFTERBURNER_OP_sti, {0xfb}, 16, 24},
-      {AFTERBURNER_OP_pushf, {0x9c}, 16, 16},
-      {AFTERBURNER_OP_popf, {0x9d}, 16, 14},
+      {AFTERBURNER_OP_pushf, {0x9c}, AFTERBURNER_SITE_SIZE_PUSHF, 16},
+      {AFTERBURNER_OP_popf, {0x9d}, AFTERBURNER_SITE_SIZE_POPF, 14},
       {AFTERBURNER_OP_out_dx, {0xee}, 12, 6},
       {AFTERBURNER_OP_in_dx, {0xec}, 12, 4},
       {AFTERBURNER_OP_read_cr3, {0x0f, 0x20, 0xd8}, 12, 2},

@@ -41,8 +41,8 @@ def note(kind_type, descriptor, name=NAME):
     return body + b"\0" * (-len(body) % 4)
 
 
-SITES = 0x41425301
-PATCH_STATE = 0x41425001
+SITES = 0x41425302
+PATCH_STATE = 0x41425002
 
 
 def sites_note(note_address, entries):
@@ -69,7 +69,7 @@ def main():
     write("valid-four-sites", text, valid + note(PATCH_STATE, b"\0" * 24))
     foreign = note(3, b"\x11" * 20, b"GNU\0") + note(0x41425a01, b"\x01" * 7)
     write("foreign-and-future", text, foreign + sites_note(NOTES + len(foreign), entries[:1]))
-    write("wrong-generation", text, note(0x41425302, record(TEXT, NOTES + 24, 1, 16, 1)))
+    write("wrong-generation", text, note(0x41425301, record(TEXT, NOTES + 24, 1, 16, 1)))
     write("truncated", text, valid[:40])
     write("overlap", text, sites_note(NOTES, [(TEXT, 1, 16, 1), (TEXT, 1, 16, 1)]))
     write("prepatched", text, sites_note(NOTES, [(TEXT, 1, 16, 1, 64, 0x80)]) +
