@@ -3,8 +3,8 @@
 // Canonical padding of length L is floor(L / 9) nine-byte nops, then the nop of
 // length L % 9 (16-bit code: L one-byte nops). It is compared and copied against
 // tables built at compile time, 8 bytes at a time (equalBytes, copyBytes): the whole
-// padding of every length below 32 in one row, longer padding as runs of nine-byte
-// nops plus the last nop. No per-byte work and no per-nop loop.
+// padding of every length below 72 in one table row, longer padding as runs of
+// nine-byte nops plus the last nop. No per-byte work and no per-nop loop.
 #include "padding.h"
 
 #include "image.h"
@@ -51,36 +51,39 @@ constexpr NopRun buildRun(const uint8_t *nop, size_t nopLength) {
 constexpr NopRun longNops = buildRun(nop9, sizeof nop9);
 constexpr NopRun shortNops = buildRun(nop1, sizeof nop1);
 
-// The whole canonical padding of every short length (32/64-bit code): most sites pad
-// with fewer than 32 bytes, which is then one compare or copy against one row.
-constexpr size_t shortLimit = 32;
+// The whole canonical padding of every length below 72 (32/64-bit code), in 648 bytes:
+// row r is seven nine-byte nops then the r-byte nop, and the padding of length
+// 9q + r is that row's last 9q + r bytes. Every site of the ABI's ops (48 bytes at
+// most) is then one compare or copy.
+constexpr size_t tailNops = 7;
+constexpr size_t tailLimit = tailNops * AFTERBURNER_NOP_MAX + AFTERBURNER_NOP_MAX;
 
-struct ShortPaddings {
-  uint8_t rows[shortLimit][shortLimit];
+struct PaddingTails {
+  uint8_t rows[AFTERBURNER_NOP_MAX][tailNops * AFTERBURNER_NOP_MAX + AFTERBURNER_NOP_MAX - 1];
 };
 
-constexpr ShortPaddings buildShortPaddings() {
-  ShortPaddings paddings{};
-  for (size_t length = 1; length < shortLimit; ++length) {
-    size_t done = 0;
-    while (done < length) {
-      const size_t size = length - done < AFTERBURNER_NOP_MAX ? length - done : AFTERBURNER_NOP_MAX;
-      for (size_t index = 0; index < size; ++index)
-        paddings.rows[length][done + index] = nops[size][index];
-      done += size;
-    }
+constexpr PaddingTails buildPaddingTails() {
+  PaddingTails tails{};
+  for (size_t rest = 0; rest < AFTERBURNER_NOP_MAX; ++rest) {
+    for (size_t index = 0; index < tailNops * AFTERBURNER_NOP_MAX; ++index)
+      tails.rows[rest][index] = nop9[index % AFTERBURNER_NOP_MAX];
+    for (size_t index = 0; index < rest; ++index)
+      tails.rows[rest][tailNops * AFTERBURNER_NOP_MAX + index] = nops[rest][index];
   }
-  return paddings;
+  return tails;
 }
 
-constexpr ShortPaddings shortPaddings = buildShortPaddings();
+constexpr PaddingTails paddingTails = buildPaddingTails();
 
 // The padding's bytes when one table holds all of them (16-bit padding is a prefix of
 // the one-byte run), or nullptr.
 const uint8_t *wholePadding(size_t length, unsigned mode) {
   if (mode == 16)
     return length <= shortNops.size ? shortNops.bytes : nullptr;
-  return length < shortLimit ? shortPaddings.rows[length] : nullptr;
+  if (length >= tailLimit)
+    return nullptr;
+  const size_t whole = length / AFTERBURNER_NOP_MAX;
+  return paddingTails.rows[length % AFTERBURNER_NOP_MAX] + (tailNops - whole) * AFTERBURNER_NOP_MAX;
 }
 
 // 16-bit code gets one-byte nops only; 32/64-bit code the longest nops first.
