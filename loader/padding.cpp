@@ -95,13 +95,9 @@ size_t unitFor(unsigned mode) {
   return mode == 16 ? 1 : AFTERBURNER_NOP_MAX;
 }
 
-} // namespace
-
-void fillCanonicalNops(uint8_t *destination, size_t length, unsigned mode) {
-  if (const uint8_t *whole = wholePadding(length, mode)) {
-    copyBytes(destination, whole, length);
-    return;
-  }
+// Padding longer than the table: runs of nine-byte nops, then the last nop. Kept out
+// of line so the common short path saves no registers.
+[[gnu::noinline]] void fillLongPadding(uint8_t *destination, size_t length, unsigned mode) {
   const NopRun &run = runFor(mode);
   const size_t whole = length - length % unitFor(mode);
   for (size_t done = 0; done < whole;) {
@@ -113,9 +109,7 @@ void fillCanonicalNops(uint8_t *destination, size_t length, unsigned mode) {
     copyBytes(destination + whole, nops[rest], rest);
 }
 
-bool isCanonicalPadding(const uint8_t *bytes, size_t length, unsigned mode) {
-  if (const uint8_t *whole = wholePadding(length, mode))
-    return equalBytes(bytes, whole, length);
+[[gnu::noinline]] bool isLongPadding(const uint8_t *bytes, size_t length, unsigned mode) {
   const NopRun &run = runFor(mode);
   const size_t whole = length - length % unitFor(mode);
   for (size_t done = 0; done < whole;) {
@@ -126,6 +120,21 @@ bool isCanonicalPadding(const uint8_t *bytes, size_t length, unsigned mode) {
   }
   const size_t rest = length - whole;
   return rest == 0 || equalBytes(bytes + whole, nops[rest], rest);
+}
+
+} // namespace
+
+void fillCanonicalNops(uint8_t *destination, size_t length, unsigned mode) {
+  if (const uint8_t *whole = wholePadding(length, mode))
+    copyBytes(destination, whole, length);
+  else
+    fillLongPadding(destination, length, mode);
+}
+
+bool isCanonicalPadding(const uint8_t *bytes, size_t length, unsigned mode) {
+  if (const uint8_t *whole = wholePadding(length, mode))
+    return equalBytes(bytes, whole, length);
+  return isLongPadding(bytes, length, mode);
 }
 
 } // namespace afterburner::loader
