@@ -117,8 +117,10 @@ bool relocateInline(const afterburner_inline_code &inlineCode, uintptr_t templat
   return true;
 }
 
-SiteAction planInline(const PatchOptions &options, const afterburner_site &record, uintptr_t site,
-                      uintptr_t target, uint8_t *code, Diagnostics &diagnostics) {
+// Out of line: inlined, its frame would make every CALL-form site pay for it.
+[[gnu::noinline]] SiteAction planInline(const PatchOptions &options, const afterburner_site &record,
+                                        uintptr_t site, uintptr_t target, uint8_t *code,
+                                        Diagnostics &diagnostics) {
   afterburner_inline_code inlineCode;
   if (!readImage(options.map, target, &inlineCode, sizeof inlineCode)) {
     reportFailure(diagnostics, record, site, "inline code descriptor is missing");

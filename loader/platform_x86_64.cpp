@@ -45,20 +45,31 @@ uintptr_t beginTextWrites(const afterburner_boot_info *boot) {
   return cr0;
 }
 
+namespace {
+
 // An 8-byte store that may be unaligned (x86 allows it; the type tells the compiler).
 typedef uint64_t __attribute__((aligned(1), may_alias)) UnalignedWord;
 
+void storeWord(uint8_t *destination, const uint8_t *source) {
+  UnalignedWord word;
+  __builtin_memcpy(&word, source, sizeof word);
+  *reinterpret_cast<volatile UnalignedWord *>(destination) = word;
+}
+
+} // namespace
+
 void copyToText(uint8_t *destination, const uint8_t *source, size_t length) {
   // volatile: the compiler must not merge, drop or turn these into a memcpy call.
-  // Whole words first: a site is written with two or three stores, not 16.
-  size_t index = 0;
-  for (; index + 8 <= length; index += 8) {
-    UnalignedWord word;
-    __builtin_memcpy(&word, source + index, sizeof word);
-    *reinterpret_cast<volatile UnalignedWord *>(destination + index) = word;
+  // Whole words, the last one overlapping the one before (rewriting a few bytes with
+  // the same values): a site is two to six stores, not 12 to 48.
+  if (length >= 8) {
+    for (size_t index = 0; index + 8 < length; index += 8)
+      storeWord(destination + index, source + index);
+    storeWord(destination + length - 8, source + length - 8);
+    return;
   }
   volatile uint8_t *to = destination;
-  for (; index < length; ++index)
+  for (size_t index = 0; index < length; ++index)
     to[index] = source[index];
 }
 
