@@ -134,6 +134,33 @@ void refuseRecord(SiteTable &table, Diagnostics &diagnostics, uintptr_t recordAd
       .text(recordProblemText(problem));
 }
 
+// checkRecord's checks, inlined into the note walk (no call per record).
+[[gnu::always_inline]] inline RecordProblem validateRecord(const SiteTableInput &input,
+                                                           const afterburner_site &record,
+                                                           uintptr_t recordAddress) {
+  const OpInfo *info = opInfo(record.op);
+  if (!info)
+    return RecordProblem::UnknownOp;
+  if (!modeExists(*info, record.mode))
+    return RecordProblem::InvalidMode;
+  if (record.insn_length == 0 || record.insn_length > record.site_length)
+    return RecordProblem::InvalidLengths;
+  if (record.site_length < info->minimumSize)
+    return RecordProblem::SiteTooShort;
+  const uintptr_t site = siteAddressOf(recordAddress, record);
+  const uint8_t *bytes = mapImage(input.map, site, record.site_length);
+  if (!bytes || !containsRange(input.text, site, record.site_length))
+    return RecordProblem::OutsideText;
+  if (record.flags & AFTERBURNER_SITE_FLAG_PREPATCHED)
+    return input.acceptPrepatched ? RecordProblem::None : RecordProblem::PrepatchedWithoutState;
+  const size_t paddingLength = record.site_length - record.insn_length;
+  if (!isCanonicalPadding(bytes + record.insn_length, paddingLength, record.mode))
+    return RecordProblem::PaddingNotCanonical;
+  if (!opcodeMatches(record.op, bytes, record.insn_length, record.mode))
+    return RecordProblem::OpcodeMismatch;
+  return RecordProblem::None;
+}
+
 // bytes: the record's host bytes, or nullptr when its note is not mapped as a whole
 // (each record is then looked up on its own).
 void addRecord(const SiteTableInput &input, SiteTable &table, Diagnostics &diagnostics,
@@ -146,7 +173,7 @@ void addRecord(const SiteTableInput &input, SiteTable &table, Diagnostics &diagn
     ++table.rejected;
     return;
   }
-  RecordProblem problem = checkRecord(input, record, recordAddress);
+  RecordProblem problem = validateRecord(input, record, recordAddress);
   if (problem == RecordProblem::None && table.count == table.capacity)
     problem = RecordProblem::TableFull;
   if (problem != RecordProblem::None) {
@@ -288,27 +315,7 @@ bool readRecord(const ImageMap &map, uintptr_t recordAddress, afterburner_site &
 
 RecordProblem checkRecord(const SiteTableInput &input, const afterburner_site &record,
                           uintptr_t recordAddress) {
-  const OpInfo *info = opInfo(record.op);
-  if (!info)
-    return RecordProblem::UnknownOp;
-  if (!modeExists(*info, record.mode))
-    return RecordProblem::InvalidMode;
-  if (record.insn_length == 0 || record.insn_length > record.site_length)
-    return RecordProblem::InvalidLengths;
-  if (record.site_length < info->minimumSize)
-    return RecordProblem::SiteTooShort;
-  const uintptr_t site = siteAddressOf(recordAddress, record);
-  const uint8_t *bytes = mapImage(input.map, site, record.site_length);
-  if (!bytes || !containsRange(input.text, site, record.site_length))
-    return RecordProblem::OutsideText;
-  if (record.flags & AFTERBURNER_SITE_FLAG_PREPATCHED)
-    return input.acceptPrepatched ? RecordProblem::None : RecordProblem::PrepatchedWithoutState;
-  const size_t paddingLength = record.site_length - record.insn_length;
-  if (!isCanonicalPadding(bytes + record.insn_length, paddingLength, record.mode))
-    return RecordProblem::PaddingNotCanonical;
-  if (!opcodeMatches(record.op, bytes, record.insn_length, record.mode))
-    return RecordProblem::OpcodeMismatch;
-  return RecordProblem::None;
+  return validateRecord(input, record, recordAddress);
 }
 
 PatchStateNote findPatchState(const ImageMap &map, const NoteStream *streams, size_t streamCount) {
