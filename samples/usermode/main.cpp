@@ -126,6 +126,7 @@ alignas(4096) uint8_t userStackPage[4096];
 
 struct Counters {
   unsigned echoes, echoErrors, writes, traps, trapErrors, invalidOpcodes, kernelReads;
+  uint64_t echoTimestamps[EchoCalls]; // TSC at each echo: consecutive ones time a round trip
   char written[64];
 };
 volatile Counters counters;
@@ -241,6 +242,20 @@ void programSyscall() {
   cpu::writeMsr(MsrSyscallMask, SyscallMask);
 }
 
+// The fastest of the back-to-back echo calls: sysretq, a few user instructions, syscall.
+void printRoundTrip() {
+  uint64_t best = ~0ull;
+  for (unsigned index = 1; index < EchoCalls && index < counters.echoes; ++index) {
+    uint64_t cycles = counters.echoTimestamps[index] - counters.echoTimestamps[index - 1];
+    best = cycles < best ? cycles : best;
+  }
+  uint64_t megahertz = platform().tscHz / 1000000;
+  if (best == ~0ull || !megahertz)
+    return;
+  print("usermode: system call round trip %lu cycles (%lu ns)\n", (unsigned long)best,
+        (unsigned long)(best * 1000 / megahertz));
+}
+
 const char *verdict(bool ok) {
   return ok ? "ok" : "FAIL";
 }
@@ -252,6 +267,8 @@ extern "C" void usermode_syscall(SyscallFrame *frame) {
   bool fromUser = inUserPages(frame->rcx) && inUserPages(frame->rsp - 1) &&
                   (frame->r11 & cpu::FlagInterrupt) && onKernelStack(frame);
   if (frame->rax == SysEcho) {
+    if (counters.echoes < EchoCalls)
+      counters.echoTimestamps[counters.echoes] = cpu::readTimestamp();
     counters.echoes = counters.echoes + 1;
     if (!fromUser || frame->rdx != 0x77 || frame->r10 != 0x88)
       counters.echoErrors = counters.echoErrors + 1;
@@ -349,6 +366,7 @@ bool sample_main() {
   print("usermode: back in the kernel, exit status %lu\n", (unsigned long)status);
   if (counters.writes)
     print("%s\n", (const char *)counters.written);
+  printRoundTrip();
   bool syscalls = counters.echoes == EchoCalls && counters.echoErrors == 0;
   bool write = counters.writes == 1;
   bool trap = counters.traps == 1 && counters.trapErrors == 0;
