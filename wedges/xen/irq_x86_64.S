@@ -15,6 +15,7 @@
 
 #define PENDING afterburner_xen_shared_page
 #define MASK afterburner_xen_shared_page + 1
+#include "irq_templates.inc"
 
 /*
  * LOAD_ARITHMETIC_FLAGS: loads DF, OF, SF, ZF, AF, PF and CF from %rax (clobbering %rax)
@@ -65,15 +66,14 @@ afterburner_xen_sti_template:
   .error "sti template must be 12 bytes"
   .endif
 
-/* pushf: the real pushfq (arithmetic flags), then fix IF in the image: 6 bytes; rel32 at 2. */
+/* pushf and popf: irq_templates.inc (the macros check their lengths and rel32 offsets). */
   .globl afterburner_xen_pushf_template
 afterburner_xen_pushf_template:
-  pushfq
-  call afterburner_xen_pushf_fixup
-.Lpushf_end:
-  .if .Lpushf_end - afterburner_xen_pushf_template != 6
-  .error "pushf template must be 6 bytes"
-  .endif
+  AFTERBURNER_XEN_PUSHF_CODE
+
+  .globl afterburner_xen_popf_template
+afterburner_xen_popf_template:
+  AFTERBURNER_XEN_POPF_CODE
 
 /* cpuid through Xen's forced-emulation prefix: Xen applies the PV CPUID policy. */
   .globl afterburner_xen_cpuid_template
@@ -142,53 +142,29 @@ afterburner_xen_force_upcall:
   .size afterburner_xen_force_upcall, . - afterburner_xen_force_upcall
 
 /*
- * After the template's real pushfq: (%rsp) = return, 8(%rsp) = the image with the real
- * IF (always set). Subtract 0x200 when masked: a table lookup and lea, no flags touched.
+ * The popf template's slow path (irq_templates.inc): an image with TF, DF, OF or NT set,
+ * or events unmasked with one pending. (%rsp) = return into the site, 8(%rsp) = the
+ * site's saved rax, 16(%rsp) = the image. Sets the mask from IF, forces the upcall when
+ * that unmasks with an event pending, then loads the image with the real popfq, exact for
+ * every flag a ring-3 popfq loads, except AC and ID: AC at CPL 3 would turn on alignment
+ * checking, which the kernel, written for ring 0, never has; ID only tells a 486 from a
+ * Pentium. IF and IOPL stay as Xen keeps them.
  */
-  .globl afterburner_xen_pushf_fixup
-  .type afterburner_xen_pushf_fixup, @function
-afterburner_xen_pushf_fixup:
-  pushq %rax
-  pushq %rcx
-  movzbl MASK(%rip), %ecx
-  leaq afterburner_xen_if_adjust(%rip), %rax
-  movq (%rax, %rcx, 8), %rcx
-  movq 24(%rsp), %rax
-  leaq (%rax, %rcx), %rax
-  movq %rax, 24(%rsp)
-  popq %rcx
-  popq %rax
-  ret
-  .size afterburner_xen_pushf_fixup, . - afterburner_xen_pushf_fixup
-
-/*
- * popf (CALL form): (%rsp) = R, 8(%rsp) = the image popf pops. Sets the mask from the
- * image's IF, forces a pending upcall when that unmasks, loads the image's arithmetic
- * flags, and continues at R + 7 with the image popped, as popfq would. No popfq: it is
- * slow everywhere (and ends the translation block under TCG); DF comes from std/cld, OF
- * from an add or a test, and SF ZF AF PF CF from sahf. TF, AC, NT, IOPL and the real IF
- * are not the guest's to change.
- */
-  .globl afterburner_xen_popf_entry
-  .type afterburner_xen_popf_entry, @function
-afterburner_xen_popf_entry:
-  pushq %rax                     /* (%rsp) = rax, 8 = R, 16 = image */
-  movq 16(%rsp), %rax
-  testl $0x200, %eax
+  .globl afterburner_xen_popf_slow
+  .type afterburner_xen_popf_slow, @function
+afterburner_xen_popf_slow:
+  testb $2, 17(%rsp)
   setz MASK(%rip)                /* mask = !IF */
   jz 1f
   cmpb $0, PENDING(%rip)
   je 1f
   call afterburner_xen_force_upcall
 1:
-  LOAD_ARITHMETIC_FLAGS
-  movq 8(%rsp), %rax
-  leaq 7(%rax), %rax
-  movq %rax, 16(%rsp)            /* the image's slot becomes R + 7 */
-  popq %rax
-  leaq 8(%rsp), %rsp
+  pushq 16(%rsp)
+  andl $~0x240000, (%rsp)        /* not AC, not ID */
+  popfq
   ret
-  .size afterburner_xen_popf_entry, . - afterburner_xen_popf_entry
+  .size afterburner_xen_popf_slow, . - afterburner_xen_popf_slow
 
 /*
  * Far return (lretq, CALL form): (%rsp) = R, then rip and cs. The kernel reloads %cs
@@ -410,11 +386,6 @@ afterburner_xen_page_fault_entry:
   AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_cpu, afterburner_xen_handle_cpu
   AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_mmu, afterburner_xen_handle_mmu
   AFTERBURNER_XEN_SITE_ENTRY afterburner_xen_site_descriptor, afterburner_xen_handle_descriptor
-
-  .section .rodata
-  .balign 8
-afterburner_xen_if_adjust:
-  .quad 0, -0x200
 
   .bss
   .balign 8

@@ -116,7 +116,7 @@ constexpr afterburner_wedge makeWedge() {
   ops[AFTERBURNER_OP_cli] = inlineCode(CliCode);
   ops[AFTERBURNER_OP_sti] = inlineCode(StiCode);
   ops[AFTERBURNER_OP_pushf] = inlineCode(PushfCode);
-  ops[AFTERBURNER_OP_popf] = call(afterburner_xen_popf_entry);
+  ops[AFTERBURNER_OP_popf] = inlineCode(PopfCode);
   // Returns to another context.
   ops[AFTERBURNER_OP_iret] = {AFTERBURNER_POLICY_JUMP, afterburner_xen_iret_entry};
   ops[AFTERBURNER_OP_sysret] = {AFTERBURNER_POLICY_JUMP, afterburner_xen_sysret_entry};

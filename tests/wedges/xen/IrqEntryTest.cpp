@@ -1,13 +1,21 @@
-// Tests for wedges/xen/irq_x86_64.S: the pushf fix-up, the popf entry, the sti pending
-// check and the far-return entry, run on the host CPU as patched sites run them.
+// Tests for wedges/xen/irq_x86_64.S and irq_templates.inc: the pushf and popf inline code,
+// the sti pending check and the far-return entry, run on the host CPU as patched sites
+// run them.
 #include "flag_merge.h"
+#include "irq_templates.h"
 
 #include <gtest/gtest.h>
 
+#include <afterburner/site_abi.h>
+
+#include <cstring>
 #include <stdint.h>
 
 extern "C" {
 extern unsigned char afterburner_xen_shared_page[4096];
+extern const uint8_t afterburner_xen_pushf_template[];
+extern const uint8_t afterburner_xen_popf_template[];
+extern const uint8_t afterburner_xen_popf_slow[];
 extern uint64_t harness_hypercalls;
 uint64_t harness_pushf(uint64_t flags);
 uint64_t harness_popf(uint64_t image);
@@ -48,6 +56,15 @@ uint8_t &mask() {
   return afterburner_xen_shared_page[1];
 }
 
+// The loader moves each rel32 field irq.cpp lists (irq_templates.h's offsets): each must
+// be the displacement of the mask, the pending byte or the slow path.
+// An immediate after the field moves the instruction's end, which rip-relative counts from.
+const uint8_t *relativeTarget(const uint8_t *code, unsigned offset, unsigned immediate = 0) {
+  int32_t displacement;
+  std::memcpy(&displacement, code + offset, sizeof displacement);
+  return code + offset + sizeof displacement + immediate + displacement;
+}
+
 } // namespace
 
 TEST(IrqEntry, PushfShowsTheMaskAsIf) {
@@ -80,6 +97,46 @@ TEST(IrqEntry, PopfLoadsTheDirectionFlag) {
   EXPECT_TRUE(harness_popf(0x400 | Reserved) & 0x400);
   EXPECT_FALSE(harness_popf(Reserved) & 0x400);
   EXPECT_EQ(harness_popf(0x400 | 0x800 | 0x1 | Reserved) & (0x400 | Arithmetic), 0xc01u);
+}
+
+TEST(IrqEntry, PopfSlowPathLoadsWhatPopfqLoads) {
+  pending() = 0;
+  constexpr uint64_t Nested = 0x4000; // NT: loadable in ring 3, not by the fast path
+  for (uint64_t image : {Nested | 0x85 | Reserved, Nested | 0x800 | Reserved | FlagInterrupt,
+                         uint64_t(0x400 | 0x41 | Reserved)}) {
+    const uint64_t flags = harness_popf(image);
+    EXPECT_EQ(flags & (Arithmetic | 0x400 | Nested), image & (Arithmetic | 0x400 | Nested));
+    EXPECT_EQ(mask(), (image & FlagInterrupt) ? 0 : 1);
+  }
+}
+
+TEST(IrqEntry, PopfNeverLoadsAlignmentCheck) {
+  pending() = 0;
+  constexpr uint64_t AlignmentCheck = 0x40000;
+  EXPECT_FALSE(harness_popf(AlignmentCheck | Reserved) & AlignmentCheck);         // fast path
+  EXPECT_FALSE(harness_popf(AlignmentCheck | 0x400 | Reserved) & AlignmentCheck); // slow path
+}
+
+TEST(IrqEntry, PopfWithAnEventPendingWhileMaskedOnlyLoads) {
+  mask() = 0;
+  pending() = 1;
+  const uint64_t before = harness_hypercalls;
+  EXPECT_EQ(harness_popf(0x8c5 | Reserved) & Arithmetic, uint64_t(0x8c5));
+  EXPECT_EQ(mask(), 1);
+  EXPECT_EQ(harness_hypercalls, before);
+  pending() = 0;
+}
+
+TEST(IrqEntry, TemplateRelativeFieldsAreTheOnesListed) {
+  EXPECT_EQ(relativeTarget(afterburner_xen_pushf_template, AFTERBURNER_XEN_PUSHF_MASK_REL),
+            &mask());
+  EXPECT_EQ(relativeTarget(afterburner_xen_popf_template, AFTERBURNER_XEN_POPF_MASK_REL), &mask());
+  EXPECT_EQ(relativeTarget(afterburner_xen_popf_template, AFTERBURNER_XEN_POPF_PENDING_REL, 1),
+            &pending()); // cmpb $0
+  EXPECT_EQ(relativeTarget(afterburner_xen_popf_template, AFTERBURNER_XEN_POPF_SLOW_REL),
+            afterburner_xen_popf_slow);
+  EXPECT_LE(AFTERBURNER_XEN_PUSHF_LENGTH, AFTERBURNER_SITE_SIZE_PUSHF);
+  EXPECT_LE(AFTERBURNER_XEN_POPF_LENGTH, AFTERBURNER_SITE_SIZE_POPF);
 }
 
 TEST(IrqEntry, PopfThatUnmasksForcesThePendingUpcall) {

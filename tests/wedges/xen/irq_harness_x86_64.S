@@ -5,6 +5,10 @@
  */
 #include <xen/xen.h>
 
+#define PENDING afterburner_xen_shared_page
+#define MASK afterburner_xen_shared_page + 1
+#include "irq_templates.inc"
+
   .data
   .balign 4096
   .globl afterburner_xen_shared_page
@@ -25,27 +29,28 @@ afterburner_xen_hypercall_page:
   ret
   .endr
 
-/* uint64_t harness_pushf(uint64_t flags): loads flags, runs the pushf template's code,
- * returns the image it pushed. */
+/* uint64_t harness_pushf(uint64_t flags): loads flags, runs the pushf site's code (the
+ * template's own macro, in place), returns the image it pushed. */
   .globl harness_pushf
 harness_pushf:
   pushq %rdi
   popfq
-  pushfq
-  call afterburner_xen_pushf_fixup
+  AFTERBURNER_XEN_PUSHF_CODE
   popq %rax
+  pushq $0x202                   /* the C++ caller's flags: DF clear */
+  popfq
   ret
 
-/* uint64_t harness_popf(uint64_t image): popf in CALL form; returns the real flags. */
+/* uint64_t harness_popf(uint64_t image): the popf site's code; returns the real flags
+ * it left (%rsp balanced: it pops the image). */
   .globl harness_popf
 harness_popf:
   pushq %rdi
-  call afterburner_xen_popf_entry
-  .byte 0x0f, 0x1f, 0x80
-  .long 0
+  AFTERBURNER_XEN_POPF_CODE
   pushfq
   popq %rax
-  cld                            /* the C++ caller needs DF clear */
+  pushq $0x202                   /* the C++ caller's flags: DF and NT clear */
+  popfq
   ret
 
 /* uint64_t harness_sti(uint64_t flags): loads flags, runs the sti template's code, returns

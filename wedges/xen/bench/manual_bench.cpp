@@ -254,11 +254,15 @@ uint64_t (*const AutoLoops[OpCount])(uint64_t) = {
     auto_cli_sti, auto_pushf_popf, auto_cpuid,  auto_rdmsr,     auto_out_uart,
     auto_in_lsr,  auto_cr3_reload, auto_invlpg, auto_exception, auto_trampoline};
 
+// Each loop starts with events masked, the state the manual ones run in (measureManual
+// masks before pushf_popf); auto_cli_sti leaves them unmasked.
 void measureAuto(unsigned round) {
   installAutoIdt();
-  for (unsigned op = 0; op < OpCount; ++op)
+  for (unsigned op = 0; op < OpCount; ++op) {
+    irqDisableInline();
     record(Auto, op, round, AutoLoops[op](iterations));
-  irqDisableInline(); // auto_cli_sti leaves events unmasked
+  }
+  irqDisableInline();
 }
 
 // afterburner=off: the same loops with their sites native. Each is probed once with #GP
