@@ -94,9 +94,10 @@ constexpr unsigned CpuOps[] = {
     AFTERBURNER_OP_write_cr4, AFTERBURNER_OP_read_cr8,  AFTERBURNER_OP_write_cr8,
     AFTERBURNER_OP_clts,      AFTERBURNER_OP_smsw,      AFTERBURNER_OP_rdmsr,
     AFTERBURNER_OP_wrmsr};
-// cr3 and the TLB (mmu.cpp).
+// cr3, the TLB and the kernel's annotated page-table writes (mmu.cpp).
 constexpr unsigned MmuOps[] = {AFTERBURNER_OP_read_cr3, AFTERBURNER_OP_write_cr3,
-                               AFTERBURNER_OP_invlpg};
+                               AFTERBURNER_OP_invlpg, AFTERBURNER_OP_page_table_store,
+                               AFTERBURNER_OP_page_table_exchange};
 // Descriptor tables and segment registers (descriptors.cpp).
 constexpr unsigned DescriptorOps[] = {
     AFTERBURNER_OP_lgdt,       AFTERBURNER_OP_lidt,     AFTERBURNER_OP_lldt, AFTERBURNER_OP_ltr,
