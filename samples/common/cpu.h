@@ -102,6 +102,21 @@ inline void writeCr3(uint64_t value) {
   asm volatile("mov %0, %%cr3" ::"r"(value) : "memory");
 }
 
+// Stores a page-table entry. Built with afterburner-as, the store is an ANNOTATED site
+// (site_abi.h section 6a: `.afterburner_page_table_store`), so a wedge whose platform does
+// not walk the kernel's tables itself (Xen PV) sees the new entry; natively, and on the
+// other platforms, it is this one movq.
+inline void storePageTableEntry(volatile uint64_t *entry, uint64_t value) {
+#ifdef AFTERBURNER_SITES_DIRECTIVES
+  asm volatile(".afterburner_page_table_store\n\tmovq %1, %0"
+               : "=m"(*entry)
+               : "r"(value)
+               : "memory");
+#else
+  asm volatile("movq %1, %0" : "=m"(*entry) : "r"(value) : "memory");
+#endif
+}
+
 inline void invalidatePage(const volatile void *address) {
   asm volatile("invlpg (%0)" ::"r"(address) : "memory");
 }

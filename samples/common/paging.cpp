@@ -81,8 +81,9 @@ uint64_t testFrameMarker(unsigned frame) {
   return Markers[frame & 1];
 }
 
+// The one entry the kernel rewrites while its tables are live: an annotated store.
 void mapTestPage(unsigned frame) {
-  *(volatile uint64_t *)&ptTest[0] = tableEntry(testFrames[frame & 1]);
+  cpu::storePageTableEntry(&ptTest[0], tableEntry(testFrames[frame & 1]));
 }
 
 void reloadPageTables() {
