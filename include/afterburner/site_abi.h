@@ -423,10 +423,11 @@
  * asm volatile(".afterburner_page_table_store\n\tmovq %1, %0"
  *              : "=m"(*entry) : "r"(value));). The instruction must be:
  *
- *   page_table_store     mov reg -> mem (opcode 89): 64-bit `movq %reg, mem` in
- *                        64-bit code, 32-bit `movl %reg, mem` in 32-bit code
- *                        (non-PAE 32-bit paging; a PAE entry written as two
- *                        halves is not an entry store and cannot be annotated).
+ *   page_table_store     mov reg -> mem (opcode 89; a3 for `movl %eax, moffs32`):
+ *                        64-bit `movq %reg, mem` in 64-bit code, 32-bit
+ *                        `movl %reg, mem` in 32-bit code (non-PAE 32-bit paging; a
+ *                        PAE entry written as two halves is not an entry store and
+ *                        cannot be annotated).
  *   page_table_exchange  xchg reg, mem (opcode 87), same widths: an atomic
  *                        read-and-replace (get-and-clear of an entry whose
  *                        accessed/dirty bits matter); reg receives the old entry.
