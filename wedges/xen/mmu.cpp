@@ -210,30 +210,14 @@ void refreshTranslationsOf(uint64_t entryPhysical) {
   }
 }
 
-// The store (or exchange) itself, at the kernel's address: the kernel's tables are plain
-// memory under the software TLB. A not-yet-installed table page faults here and is filled
-// like any other access. Returns the entry's previous value for an exchange.
-uint64_t writeEntry(uint64_t address, uint64_t value, unsigned width, bool exchange) {
-  if (width == 4) {
-    auto *entry = (uint32_t *)(uintptr_t)address;
-    if (exchange)
-      return __atomic_exchange_n(entry, uint32_t(value), __ATOMIC_SEQ_CST);
-    *(volatile uint32_t *)entry = uint32_t(value);
-    return 0;
-  }
-  auto *entry = (uint64_t *)(uintptr_t)address;
-  if (exchange)
-    return __atomic_exchange_n(entry, value, __ATOMIC_SEQ_CST);
-  *(volatile uint64_t *)entry = value;
-  return 0;
-}
-
 // page_table_store / page_table_exchange (site_abi.h section 6a).
 void writePageTableEntry(SiteFrame &frame, const afterburner_site &site) {
   const bool exchange = site.op == AFTERBURNER_OP_page_table_exchange;
   if (site.operand_width != 8 && site.operand_width != 4)
     afterburner_common_halt_unimplemented(&site, frame.returnAddress);
   const uint64_t address = effectiveAddress(frame, site, segmentBases());
+  // The kernel's tables are plain memory under the software TLB; a table page not yet
+  // installed faults here and is filled like any other access.
   const uint64_t previous =
       writeEntry(address, readRegister(frame, site.reg), site.operand_width, exchange);
   if (exchange)

@@ -1,7 +1,8 @@
 // page_walk.h: the kernel's own x86-64 page tables as the Xen wedge's software TLB reads
-// them (mmu.cpp), and the rule that turns one of the kernel's entries into the entry Xen
-// installs. Pure logic, header-only: the caller supplies the table reader and the p2m, so
-// the rules are tested hosted (tests/wedges/xen/PageWalkTest.cpp).
+// them (mmu.cpp), the rule that turns one of the kernel's entries into the entry Xen
+// installs, and the store of an annotated page-table write. Pure logic, header-only: the
+// caller supplies the table reader and the p2m, so the rules are tested hosted
+// (tests/wedges/xen/PageWalkTest.cpp).
 #pragma once
 
 #include <stdint.h>
@@ -91,6 +92,23 @@ inline uint64_t xenEntryFor(uint64_t kernelLeaf, const unsigned long *p2m, uint6
   const uint64_t flags = (kernelLeaf & (PageWritable | PageNoExecute)) | PagePresent | PageUser |
                          PageAccessed | PageDirty;
   return uint64_t(p2m[pfn]) << 12 | flags;
+}
+
+// The annotated store itself: width (8 or 4) bytes of value at address, or, for an
+// exchange, atomically swapped in; returns the previous value for an exchange, else 0.
+inline uint64_t writeEntry(uint64_t address, uint64_t value, unsigned width, bool exchange) {
+  if (width == 4) {
+    auto *entry = (uint32_t *)(uintptr_t)address;
+    if (exchange)
+      return __atomic_exchange_n(entry, uint32_t(value), __ATOMIC_SEQ_CST);
+    *(volatile uint32_t *)entry = uint32_t(value);
+    return 0;
+  }
+  auto *entry = (uint64_t *)(uintptr_t)address;
+  if (exchange)
+    return __atomic_exchange_n(entry, value, __ATOMIC_SEQ_CST);
+  *(volatile uint64_t *)entry = value;
+  return 0;
 }
 
 } // namespace afterburner::xen

@@ -93,4 +93,19 @@ TEST(XenEntry, FrameThroughTheP2mAndOnlyValidatedFlags) {
   EXPECT_EQ(xenEntryFor(0x80000 | PagePresent, p2m, 0x80), 0u) << "a frame the domain lacks";
 }
 
+// page_table_store / page_table_exchange: the store of the instruction, nothing more.
+TEST(AnnotatedWrite, StoresAndExchangesEntriesOfTheirWidth) {
+  uint64_t entry = 0x1111222233334444ull;
+  const auto address = uint64_t(uintptr_t(&entry));
+  EXPECT_EQ(writeEntry(address, 0x5000 | PagePresent, 8, false), 0u);
+  EXPECT_EQ(entry, 0x5000 | PagePresent);
+  EXPECT_EQ(writeEntry(address, 0, 8, true), 0x5000 | PagePresent) << "get and clear";
+  EXPECT_EQ(entry, 0u);
+  entry = 0xaaaaaaaabbbbbbbbull;
+  EXPECT_EQ(writeEntry(address, 0x12345678, 4, false), 0u);
+  EXPECT_EQ(entry, 0xaaaaaaaa12345678ull) << "a 4-byte store keeps the upper half";
+  EXPECT_EQ(writeEntry(address, 0x9abcdef0ffffull, 4, true), 0x12345678u);
+  EXPECT_EQ(entry, 0xaaaaaaaadef0ffffull);
+}
+
 } // namespace
