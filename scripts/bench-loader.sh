@@ -2,7 +2,8 @@
 # The loader's patch cost per site, hosted: validate + patch a 3,000-site table with the
 # loader's real sources (goal: <= 200 ns/site), with a bare-metal run and a memcpy floor
 # measured side by side in the same run. Usage: scripts/bench-loader.sh [SITES] [RUNS]
-# In-guest numbers: scripts/bench-loader-guest.sh (samples/loaderbench).
+# The goals are judged on the GUEST's code: scripts/bench-loader-guest.sh runs the guests'
+# own loader archive natively beside this bench and samples/loaderbench's emulated boots.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${AFTERBURNER_BUILD_DIR:-$root/build}
