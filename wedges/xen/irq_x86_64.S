@@ -143,12 +143,13 @@ afterburner_xen_force_upcall:
 
 /*
  * The popf template's slow path (irq_templates.inc): an image with TF, DF, OF or NT set,
- * or events unmasked with one pending. (%rsp) = return into the site, 8(%rsp) = the
- * site's saved rax, 16(%rsp) = the image. Sets the mask from IF, forces the upcall when
- * that unmasks with an event pending, then loads the image with the real popfq, exact for
- * every flag a ring-3 popfq loads, except AC and ID: AC at CPL 3 would turn on alignment
- * checking, which the kernel, written for ring 0, never has; ID only tells a 486 from a
- * Pentium. IF and IOPL stay as Xen keeps them.
+ * or an event pending. (%rsp) = R, the template's fast path, 8(%rsp) = the site's saved
+ * rax, 16(%rsp) = the image. Sets the mask from IF, forces the upcall when that unmasks
+ * with an event pending, loads the image with the real popfq, exact for every flag a
+ * ring-3 popfq loads except AC and ID (AC at CPL 3 would turn on alignment checking,
+ * which the kernel, written for ring 0, never has; ID only tells a 486 from a Pentium),
+ * then finishes the popf: rax restored, both words dropped, and on past the fast path.
+ * IF and IOPL stay as Xen keeps them.
  */
   .globl afterburner_xen_popf_slow
   .type afterburner_xen_popf_slow, @function
@@ -160,10 +161,12 @@ afterburner_xen_popf_slow:
   je 1f
   call afterburner_xen_force_upcall
 1:
+  addq $AFTERBURNER_XEN_POPF_FAST_LENGTH, (%rsp) /* return past the fast path */
   pushq 16(%rsp)
   andl $~0x240000, (%rsp)        /* not AC, not ID */
   popfq
-  ret
+  movq 8(%rsp), %rax
+  ret $16                        /* and drop the saved rax and the image */
   .size afterburner_xen_popf_slow, . - afterburner_xen_popf_slow
 
 /*

@@ -19,6 +19,7 @@ extern const uint8_t afterburner_xen_popf_slow[];
 extern uint64_t harness_hypercalls;
 uint64_t harness_pushf(uint64_t flags);
 uint64_t harness_popf(uint64_t image);
+uint64_t harness_popf_rax(uint64_t image, uint64_t rax);
 uint64_t harness_sti(uint64_t flags);
 int harness_far_ret();
 uint64_t harness_site_cpu(uint64_t flags, uint64_t *rax);
@@ -110,6 +111,13 @@ TEST(IrqEntry, PopfSlowPathLoadsWhatPopfqLoads) {
   }
 }
 
+TEST(IrqEntry, PopfKeepsRaxOnBothPaths) {
+  pending() = 0;
+  constexpr uint64_t Value = 0x0123456789abcdefull;
+  EXPECT_EQ(harness_popf_rax(0x85 | Reserved, Value), Value);         // fast path
+  EXPECT_EQ(harness_popf_rax(0x400 | 0x85 | Reserved, Value), Value); // slow path
+}
+
 TEST(IrqEntry, PopfNeverLoadsAlignmentCheck) {
   pending() = 0;
   constexpr uint64_t AlignmentCheck = 0x40000;
@@ -118,11 +126,13 @@ TEST(IrqEntry, PopfNeverLoadsAlignmentCheck) {
 }
 
 TEST(IrqEntry, PopfWithAnEventPendingWhileMaskedOnlyLoads) {
-  mask() = 0;
   pending() = 1;
   const uint64_t before = harness_hypercalls;
-  EXPECT_EQ(harness_popf(0x8c5 | Reserved) & Arithmetic, uint64_t(0x8c5));
-  EXPECT_EQ(mask(), 1);
+  for (uint64_t pattern : {uint64_t(0x8c5), uint64_t(0xd5), uint64_t(0)}) {
+    mask() = 0;
+    EXPECT_EQ(harness_popf(pattern | Reserved) & Arithmetic, pattern); // the slow path
+    EXPECT_EQ(mask(), 1);
+  }
   EXPECT_EQ(harness_hypercalls, before);
   pending() = 0;
 }

@@ -53,6 +53,17 @@ harness_popf:
   popfq
   ret
 
+/* uint64_t harness_popf_rax(uint64_t image, uint64_t rax): the popf site's code with rax
+ * live; returns rax after it (the stack must balance too, or ret goes astray). */
+  .globl harness_popf_rax
+harness_popf_rax:
+  movq %rsi, %rax
+  pushq %rdi
+  AFTERBURNER_XEN_POPF_CODE
+  pushq $0x202
+  popfq
+  ret
+
 /* uint64_t harness_sti(uint64_t flags): loads flags, runs the sti template's code, returns
  * the flags after it. */
   .globl harness_sti
