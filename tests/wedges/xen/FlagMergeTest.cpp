@@ -22,9 +22,10 @@ TEST(FlagMerge, PopfMaskIsNotIf) {
 }
 
 TEST(FlagMerge, PopfLoadsOnlyWhatRing3MayLoad) {
-  // TF (0x100), IOPL (0x3000), AC (0x40000) never reach the real flags; IF stays on.
-  EXPECT_EQ(popfRealFlags(0x43100 | 0x8d5), 0x8d5u | 0x200u);
-  EXPECT_EQ(popfRealFlags(0x400), 0x600u); // DF passes
+  // IOPL (0x3000), AC (0x40000) and ID (0x200000) never reach the real flags; IF stays on.
+  EXPECT_EQ(popfRealFlags(0x243000 | 0x8d5), 0x8d5u | 0x200u);
+  EXPECT_EQ(popfRealFlags(0x400), 0x600u);            // DF passes
+  EXPECT_EQ(popfRealFlags(0x4100), 0x4100u | 0x200u); // TF and NT pass
 }
 
 TEST(FlagMerge, UpcallForcedOnlyWhenUnmaskingWithEventsPending) {
