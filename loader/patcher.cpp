@@ -200,22 +200,11 @@ void count(PatchCounts &counts, SiteAction action) {
 }
 
 // Without a wedge or with writes off, planSite leaves every site native except the
-// PREPATCHED ones: the same counts straight from each record's op and flags (a bare
-// boot's whole patch pass).
-void countUnwritten(const PatchOptions &options, const SiteTable &table, PatchCounts &counts) {
-  for (size_t index = 0; index < table.count; ++index) {
-    const uint8_t *record =
-        mapImage(options.map, table.entries[index].recordAddress, sizeof(afterburner_site));
-    if (!record)
-      continue;
-    uint16_t op;
-    __builtin_memcpy(&op, record + offsetof(afterburner_site, op), sizeof op);
-    ++counts.opSites[op < AFTERBURNER_OP_LIMIT ? op : 0];
-    if (record[offsetof(afterburner_site, flags)] & AFTERBURNER_SITE_FLAG_PREPATCHED)
-      ++counts.patched;
-    else
-      ++counts.native;
-  }
+// PREPATCHED ones: the table counted those as it accepted them (a bare boot's whole
+// patch pass).
+void countUnwritten(const SiteTable &table, PatchCounts &counts) {
+  counts.patched += table.prepatched;
+  counts.native += static_cast<uint32_t>(table.count) - table.prepatched;
 }
 
 } // namespace
@@ -236,8 +225,10 @@ SiteAction planSite(const PatchOptions &options, const afterburner_site &record,
 
 void patchSites(const PatchOptions &options, const SiteTable &table, PatchCounts &counts,
                 Diagnostics &diagnostics) {
+  for (unsigned op = 0; op < AFTERBURNER_OP_LIMIT; ++op)
+    counts.opSites[op] += table.opSites[op];
   if (!options.wedge || !options.writeSites) {
-    countUnwritten(options, table, counts);
+    countUnwritten(table, counts);
     return;
   }
   uint8_t code[maximumSiteLength];
@@ -246,7 +237,6 @@ void patchSites(const PatchOptions &options, const SiteTable &table, PatchCounts
     afterburner_site record;
     if (!readRecord(options.map, entry.recordAddress, record))
       continue;
-    ++counts.opSites[record.op];
     SiteAction action =
         planSite(options, record, entry.siteAddress, entry.recordAddress, code, diagnostics);
     if (action == SiteAction::Write && !writeSite(options, entry, record, code, diagnostics))

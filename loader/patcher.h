@@ -48,7 +48,8 @@ SiteAction planSite(const PatchOptions &options, const afterburner_site &record,
                     uintptr_t siteAddress, uintptr_t recordAddress,
                     uint8_t (&code)[maximumSiteLength], Diagnostics &diagnostics);
 
-// Plans and writes every site of the table, each exactly once, in address order.
+// Plans and writes every site of the table (as collectSites filled it: its per-op
+// counts are added to counts.opSites), each exactly once, in address order.
 // The caller holds a TextWriteSession while options.writeSites is set.
 void patchSites(const PatchOptions &options, const SiteTable &table, PatchCounts &counts,
                 Diagnostics &diagnostics);

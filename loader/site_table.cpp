@@ -161,6 +161,19 @@ void refuseRecord(SiteTable &table, Diagnostics &diagnostics, uintptr_t recordAd
   return RecordProblem::None;
 }
 
+// Adds a valid site to the table's per-op and PREPATCHED counts, or (refused after
+// all) takes it out again.
+void countValid(SiteTable &table, const afterburner_site &record, bool valid) {
+  const uint32_t prepatched = (record.flags & AFTERBURNER_SITE_FLAG_PREPATCHED) ? 1 : 0;
+  if (valid) {
+    ++table.opSites[record.op];
+    table.prepatched += prepatched;
+  } else {
+    --table.opSites[record.op];
+    table.prepatched -= prepatched;
+  }
+}
+
 // bytes: the record's host bytes, or nullptr when its note is not mapped as a whole
 // (each record is then looked up on its own).
 void addRecord(const SiteTableInput &input, SiteTable &table, Diagnostics &diagnostics,
@@ -181,6 +194,7 @@ void addRecord(const SiteTableInput &input, SiteTable &table, Diagnostics &diagn
     return;
   }
   table.entries[table.count++] = {siteAddressOf(recordAddress, record), recordAddress};
+  countValid(table, record, true);
 }
 
 void addSitesNote(const SiteTableInput &input, SiteTable &table, Diagnostics &diagnostics,
@@ -232,6 +246,7 @@ void refuseOverlap(const SiteTableInput &input, SiteTable &table, Diagnostics &d
                    SiteEntry &entry) {
   afterburner_site record;
   readRecord(input.map, entry.recordAddress, record);
+  countValid(table, record, false);
   refuseRecord(table, diagnostics, entry.recordAddress, record, RecordProblem::Overlap);
   entry.recordAddress = 0;
 }
@@ -342,6 +357,9 @@ void collectSites(const SiteTableInput &input, SiteTable &table, Diagnostics &di
   table.count = 0;
   table.records = 0;
   table.rejected = 0;
+  table.prepatched = 0;
+  for (uint32_t &sites : table.opSites)
+    sites = 0;
   for (size_t index = 0; index < input.streamCount; ++index)
     walkStream(input, table, diagnostics, input.streams[index]);
   // The entries past count are free: they are the merge sort's scratch.

@@ -58,6 +58,10 @@ struct SiteTable {
   size_t count = 0;      // valid sites in entries
   uint32_t records = 0;  // every site record seen, valid or not
   uint32_t rejected = 0; // records refused
+  // Of the valid sites: how many per op id, and how many are PREPATCHED (counted as
+  // they are accepted, so a pass that writes nothing need not read them again).
+  uint32_t opSites[AFTERBURNER_OP_LIMIT] = {};
+  uint32_t prepatched = 0;
 };
 
 // Why a record was refused.
