@@ -417,5 +417,44 @@ TEST(Patcher, PerOpSiteCounts) {
   EXPECT_EQ(result->counts.opSites[AFTERBURNER_OP_hlt], 1u);
 }
 
+// Without writes the counts come from the table: per op and PREPATCHED as accepted,
+// minus the sites refused for overlapping.
+TEST(Patcher, CountsWithoutWritesFollowTheTable) {
+  TestImage image;
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
+  image.addSite(AFTERBURNER_OP_cli, {0xfa}, 16);
+  image.addSite(AFTERBURNER_OP_hlt, {0xe8, 1, 2, 3, 4}, 12, 64, nullptr,
+                AFTERBURNER_SITE_FLAG_PREPATCHED);
+  const uintptr_t twice = image.placeSite({0xf4}, 12);
+  const afterburner_site record = TestImage::record(AFTERBURNER_OP_hlt, 12, 1);
+  image.addSitesNote({record, record}, {twice, twice}); // both refused: they overlap
+  TestWedge wedge(image);
+  wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
+  for (const afterburner_wedge *selected : {static_cast<const afterburner_wedge *>(nullptr),
+                                            static_cast<const afterburner_wedge *>(&wedge.wedge)}) {
+    Patched result;
+    result.table.entries = result.entries.data();
+    result.table.capacity = result.entries.size();
+    const NoteStream stream = image.notes();
+    SiteTableInput input;
+    input.map = image.map();
+    input.text = image.text();
+    input.streams = &stream;
+    input.streamCount = 1;
+    input.acceptPrepatched = true;
+    collectSites(input, result.table, result.diagnostics);
+    PatchOptions options = optionsFor(image, selected);
+    options.writeSites = false;
+    testing::resetTextWriteLog();
+    patchSites(options, result.table, result.counts, result.diagnostics);
+    EXPECT_EQ(result.table.rejected, 2u);
+    EXPECT_EQ(result.counts.patched, 1u);
+    EXPECT_EQ(result.counts.native, 2u);
+    EXPECT_EQ(result.counts.opSites[AFTERBURNER_OP_cli], 2u);
+    EXPECT_EQ(result.counts.opSites[AFTERBURNER_OP_hlt], 1u);
+    EXPECT_TRUE(testing::textWriteLog().writes.empty());
+  }
+}
+
 } // namespace
 } // namespace afterburner::loader
