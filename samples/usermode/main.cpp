@@ -2,7 +2,8 @@
 // does: its own GDT with user segments and a TSS whose rsp0 is the kernel stack (ltr),
 // an IDT with a DPL-3 gate for int $0x80 (copied from the kernel's with sidt), page
 // tables with a user mapping (U bit) of one code and one stack page, the SYSCALL MSRs
-// (EFER.SCE, STAR, LSTAR, FMASK), then iretq into ring 3. The user program (user.S) makes
+// (EFER.SCE, STAR, LSTAR, FMASK), then iretq into ring 3 (moving rsp0 to a second kernel
+// stack after the first trap, as a thread switch would). The user program (user.S) makes
 // system calls that return with sysretq, traps with int $0x80 and ud2 (both return to
 // ring 3 with iretq), prints a line through a system call, waits in ring 3 for timer
 // interrupts, reads kernel memory (which must fault) and exits with a system call; every
@@ -116,7 +117,10 @@ namespace {
 
 alignas(16) uint64_t gdt[8];
 alignas(16) GateDescriptor idt[IdtEntries];
-alignas(16) uint8_t kernelStack[16384];
+// Two kernel stacks, as two threads would have: the kernel moves rsp0 from the first to
+// the second (a plain store, as a context switch does) after the first int $0x80.
+alignas(16) uint8_t kernelStacks[2][8192];
+volatile unsigned currentStack = 0;
 alignas(16) uint8_t doubleFaultStack[4096];
 alignas(4096) uint64_t pml4[Entries];
 alignas(4096) uint64_t userPdpt[Entries];
@@ -134,9 +138,15 @@ volatile Counters counters;
 bool inUserPages(uint64_t address) {
   return address >= UserBase && address < UserBase + 0x2000;
 }
+uint64_t stackTop(unsigned stack) {
+  return (uint64_t)(kernelStacks[stack] + sizeof kernelStacks[stack]);
+}
+
+// On the stack rsp0 names now: where the CPU put the frame of an entry from ring 3.
 bool onKernelStack(const void *address) {
-  return (const uint8_t *)address >= kernelStack &&
-         (const uint8_t *)address < kernelStack + sizeof kernelStack;
+  const uint8_t *stack = kernelStacks[currentStack];
+  return (const uint8_t *)address >= stack &&
+         (const uint8_t *)address < stack + sizeof kernelStacks[0];
 }
 
 uint64_t segmentDescriptor(bool code, unsigned privilege, bool longMode) {
@@ -152,7 +162,7 @@ uint64_t tssDescriptorLow(uint64_t base, uint32_t limit) {
 
 // Kernel code and data stay at the selectors the kernel's gates and handlers use.
 void loadDescriptors() {
-  usermode_task_state.stackPointers[0] = (uint64_t)(kernelStack + sizeof kernelStack);
+  usermode_task_state.stackPointers[0] = stackTop(0);
   usermode_task_state.interruptStacks[0] = (uint64_t)(doubleFaultStack + sizeof doubleFaultStack);
   usermode_task_state.ioMapBase = sizeof(TaskState);
   gdt[0] = 0;
@@ -305,6 +315,8 @@ void addOne(ExceptionFrame &frame) {
   if ((frame.cs & 3) != 3 || !inUserPages(frame.rip) || !onKernelStack(&frame))
     counters.trapErrors = counters.trapErrors + 1;
   frame.rax += 1;
+  currentStack = 1; // the next entry from ring 3 must arrive on the second stack
+  usermode_task_state.stackPointers[0] = stackTop(1);
 }
 
 // A fault the user program cannot survive: says what happened and ends the program with
@@ -320,6 +332,9 @@ void addOne(ExceptionFrame &frame) {
     print("usermode: int $0x%x from ring 3 raised #UD: this platform does not deliver "
           "software interrupts from ring 3\n",
           TrapVector);
+  if (frame.vector == VectorInvalidOpcode && frame.r8 == StepInvalidOpcode &&
+      !onKernelStack(&frame))
+    print("usermode: the #UD arrived on another stack than the TSS's rsp0 names now\n");
   if (frame.rip == (uintptr_t)usermode_syscall_entry)
     print("usermode: SYSCALL jumped to LSTAR but stayed in ring 3: this platform does not "
           "switch to ring 0 on SYSCALL\n");
@@ -333,7 +348,7 @@ extern "C" void usermode_exception(ExceptionFrame *frame) {
   if (frame->vector == TrapVector)
     return addOne(*frame);
   if (frame->vector == VectorInvalidOpcode && frame->r8 == StepInvalidOpcode &&
-      inUserPages(frame->rip)) {
+      inUserPages(frame->rip) && onKernelStack(frame)) {
     counters.invalidOpcodes = counters.invalidOpcodes + 1;
     frame->rip += Ud2Length;
     return;

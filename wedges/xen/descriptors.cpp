@@ -5,7 +5,8 @@
 //   lgdt  -> kept as a shadow only: the kernel keeps running on Xen's flat selectors
 //            (its GDT page is writable, which set_gdt would refuse).
 //   ltr   -> the TSS's rsp0, if any, becomes the ring-transition stack (stack_switch),
-//            and user mode gets its page table (user_mode.cpp).
+//            and user mode gets its page table (user_mode.cpp); the returns to ring 3
+//            follow later changes of rsp0 (user_x86_64.S).
 //   sgdt/sidt/sldt/str/smsw -> the shadows, never the real (Xen's) values.
 //   mov to/from a segment register -> shadow selectors; the flat ones stay loaded.
 #include "gate_translation.h"
@@ -64,15 +65,13 @@ void loadTaskRegister(uint16_t selector) {
       taskStateBase((const uint8_t *)(uintptr_t)gdtShadow.base, gdtShadow.limit, selector);
   if (!task)
     return;
+  // The CPU reads rsp0 on every entry from ring 3, so every return to ring 3 compares it
+  // with Xen's (user_x86_64.S): a kernel may change it with a plain store.
+  afterburner_xen_tss_rsp0 = task + 4;
   uint64_t stackPointer0;
   copyBytes(&stackPointer0, (const uint8_t *)(uintptr_t)task + 4, 8);
-  if (!stackPointer0)
-    return;
-  hypercall<__HYPERVISOR_stack_switch>(FLAT_KERNEL_SS, stackPointer0);
-  // A ring-0 stack is for entries from ring 3, and Xen returns to ring 3 only with a
-  // user page table.
-  if (enableUserMode(*afterburner_xen_start_info) != 0)
-    consoleWrite("afterburner xen: Xen refused the user page table: no user mode\n");
+  if (stackPointer0)
+    afterburner_xen_switch_ring0_stack(stackPointer0);
 }
 
 // The selector or table register an instruction reads or writes: a GPR or memory.
@@ -116,6 +115,15 @@ SegmentBases &segmentBases() {
 } // namespace afterburner::xen
 
 using namespace afterburner::xen;
+
+extern "C" void afterburner_xen_switch_ring0_stack(uint64_t stack) {
+  hypercall<__HYPERVISOR_stack_switch>(FLAT_KERNEL_SS, stack);
+  afterburner_xen_ring0_stack = stack;
+  // A ring-0 stack is for entries from ring 3, and Xen returns to ring 3 only with a
+  // user page table.
+  if (enableUserMode(*afterburner_xen_start_info) != 0)
+    consoleWrite("afterburner xen: Xen refused the user page table: no user mode\n");
+}
 
 extern "C" void afterburner_xen_handle_descriptor(SiteFrame *frame, const afterburner_site *site) {
   switch (site->op) {

@@ -1,7 +1,7 @@
 /*
  * irq_x86_64.S: the wedge's code that must be assembly: the inline templates the loader
  * copies into interrupt-flag and cpuid sites, the flag-preserving entries they call, the
- * iret/sysret/far-return entries, Xen's event and failsafe callbacks, the per-vector
+ * iret/far-return entries, Xen's event and failsafe callbacks, the per-vector
  * trap stubs, and the site-call trampoline that turns a C++ handler into a CALL entry.
  *
  * The virtual interrupt flag is vcpu_info[0].evtchn_upcall_mask (1 = interrupts off) at
@@ -211,29 +211,8 @@ afterburner_xen_iret_entry:
   movb $1, MASK(%rip)
   iretq
 .Liret_to_user:
-  movq $FLAT_USER_CS64, 8(%rsp)
-  movq $FLAT_USER_SS64, 32(%rsp)
-  pushq $0                       /* iret_context.flags */
-  jmp afterburner_xen_hypercall_page + __HYPERVISOR_iret * 32
+  jmp afterburner_xen_iret_to_user /* user_x86_64.S, as sysretq's entry */
   .size afterburner_xen_iret_entry, . - afterburner_xen_iret_entry
-
-/*
- * sysretq (JUMP): rcx = user rip, r11 = user rflags, rsp = user rsp. HYPERVISOR_iret with
- * VGCF_in_syscall, from the wedge's own small stack (one vCPU).
- */
-  .globl afterburner_xen_sysret_entry
-  .type afterburner_xen_sysret_entry, @function
-afterburner_xen_sysret_entry:
-  movq %rsp, afterburner_xen_sysret_user_stack(%rip)
-  leaq afterburner_xen_sysret_stack_top(%rip), %rsp
-  pushq $FLAT_USER_SS64
-  pushq afterburner_xen_sysret_user_stack(%rip)
-  pushq %r11
-  pushq $FLAT_USER_CS64
-  pushq %rcx
-  pushq $VGCF_in_syscall
-  jmp afterburner_xen_hypercall_page + __HYPERVISOR_iret * 32
-  .size afterburner_xen_sysret_entry, . - afterburner_xen_sysret_entry
 
 /* ---- Xen callbacks ------------------------------------------------------------------ */
 
@@ -397,10 +376,5 @@ afterburner_xen_gate_handlers:
   .skip 8 * 256
 afterburner_xen_delivery_target:
   .skip 8
-afterburner_xen_sysret_user_stack:
-  .skip 8
-  .balign 16
-  .skip 256
-afterburner_xen_sysret_stack_top:
 
   .section .note.GNU-stack, "", @progbits

@@ -6,6 +6,14 @@
 
 #include "xen_interface.h"
 
+extern "C" {
+// user_x86_64.S: where the TSS's rsp0 lives (0 before ltr), and the ring-0 stack Xen has.
+extern uint64_t afterburner_xen_tss_rsp0;
+extern uint64_t afterburner_xen_ring0_stack;
+// descriptors.cpp: stack_switch to stack (and the user page table, the first time).
+void afterburner_xen_switch_ring0_stack(uint64_t stack);
+}
+
 namespace afterburner::xen {
 
 // The machine frame of the page at a pseudo-physical (= virtual, VIRT_BASE 0) address.

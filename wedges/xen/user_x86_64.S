@@ -1,5 +1,9 @@
 /*
- * user_x86_64.S: the SYSCALL entry Xen calls (CALLBACKTYPE_syscall, user_mode.cpp).
+ * user_x86_64.S: the ways into and out of ring 3 under Xen PV (user_mode.cpp): the
+ * SYSCALL entry Xen calls, the returns to user mode (iretq to RPL 3, sysretq), and the
+ * check that keeps Xen's ring-0 stack equal to the TSS's rsp0.
+ *
+ * The SYSCALL entry (CALLBACKTYPE_syscall).
  *
  * Xen enters it on the kernel stack (stack_switch: the TSS rsp0) with events masked and
  *   (%rsp) = rcx, r11, rip, cs, rflags, rsp, ss
@@ -35,6 +39,94 @@ afterburner_xen_syscall_entry:
   jmp *afterburner_xen_syscall_target(%rip)
   .size afterburner_xen_syscall_entry, . - afterburner_xen_syscall_entry
 
+/*
+ * The CPU reads the TSS's rsp0 on every entry from ring 3; Xen uses the stack the last
+ * stack_switch named. A kernel that gives each thread its own kernel stack changes rsp0
+ * with a plain store, so before every return to ring 3 the wedge compares the TSS's rsp0
+ * (at afterburner_xen_tss_rsp0, set by ltr) with the one Xen has and, when it changed,
+ * calls afterburner_xen_switch_ring0_stack(rsp0) (descriptors.cpp). Every register and
+ * the stack are as they were; the flags are not (both callers load new ones).
+ */
+  .globl afterburner_xen_sync_ring0_stack
+  .type afterburner_xen_sync_ring0_stack, @function
+afterburner_xen_sync_ring0_stack:
+  pushq %rax
+  movq afterburner_xen_tss_rsp0(%rip), %rax
+  testq %rax, %rax
+  jz 1f
+  movq (%rax), %rax
+  testq %rax, %rax
+  jz 1f
+  cmpq afterburner_xen_ring0_stack(%rip), %rax
+  jne 2f
+1:
+  popq %rax
+  ret
+2:
+  pushq %rcx
+  pushq %rdx
+  pushq %rsi
+  pushq %rdi
+  pushq %r8
+  pushq %r9
+  pushq %r10
+  pushq %r11
+  pushq %rbx
+  movq %rsp, %rbx
+  andq $-16, %rsp
+  movq %rax, %rdi
+  cld
+  call afterburner_xen_switch_ring0_stack
+  movq %rbx, %rsp
+  popq %rbx
+  popq %r11
+  popq %r10
+  popq %r9
+  popq %r8
+  popq %rdi
+  popq %rsi
+  popq %rdx
+  popq %rcx
+  popq %rax
+  ret
+  .size afterburner_xen_sync_ring0_stack, . - afterburner_xen_sync_ring0_stack
+
+/*
+ * iretq to a frame with RPL 3 (afterburner_xen_iret_entry jumps here): (%rsp) = rip, cs,
+ * rflags, rsp, ss on the kernel's stack. Xen's flat user selectors, the ring-0 stack
+ * check, then HYPERVISOR_iret (Xen switches to the user page table; the mask follows the
+ * frame's IF).
+ */
+  .globl afterburner_xen_iret_to_user
+  .type afterburner_xen_iret_to_user, @function
+afterburner_xen_iret_to_user:
+  movq $FLAT_USER_CS64, 8(%rsp)
+  movq $FLAT_USER_SS64, 32(%rsp)
+  call afterburner_xen_sync_ring0_stack
+  pushq $0                       /* iret_context.flags */
+  jmp afterburner_xen_hypercall_page + __HYPERVISOR_iret * 32
+  .size afterburner_xen_iret_to_user, . - afterburner_xen_iret_to_user
+
+/*
+ * sysretq (JUMP): rcx = user rip, r11 = user rflags, rsp = user rsp. HYPERVISOR_iret with
+ * VGCF_in_syscall (Xen returns with sysret), from the wedge's own stack: the kernel has
+ * already loaded the user's rsp, and pushing below it would clobber the user's red zone.
+ */
+  .globl afterburner_xen_sysret_entry
+  .type afterburner_xen_sysret_entry, @function
+afterburner_xen_sysret_entry:
+  movq %rsp, afterburner_xen_sysret_user_stack(%rip)
+  leaq afterburner_xen_sysret_stack_top(%rip), %rsp
+  call afterburner_xen_sync_ring0_stack
+  pushq $FLAT_USER_SS64
+  pushq afterburner_xen_sysret_user_stack(%rip)
+  pushq %r11
+  pushq $FLAT_USER_CS64
+  pushq %rcx
+  pushq $VGCF_in_syscall
+  jmp afterburner_xen_hypercall_page + __HYPERVISOR_iret * 32
+  .size afterburner_xen_sysret_entry, . - afterburner_xen_sysret_entry
+
   .data
   .balign 8
   .globl afterburner_xen_syscall_target
@@ -44,5 +136,20 @@ afterburner_xen_syscall_target:
   .globl afterburner_xen_syscall_unmask
 afterburner_xen_syscall_unmask:
   .byte 1
+
+  .bss
+  .balign 8
+/* The address of the TSS's rsp0 (0: no TSS yet) and the stack Xen was last given. */
+  .globl afterburner_xen_tss_rsp0
+afterburner_xen_tss_rsp0:
+  .skip 8
+  .globl afterburner_xen_ring0_stack
+afterburner_xen_ring0_stack:
+  .skip 8
+afterburner_xen_sysret_user_stack:
+  .skip 8
+  .balign 16
+  .skip 1024                     /* the ring-0 stack check may call into C++ */
+afterburner_xen_sysret_stack_top:
 
   .section .note.GNU-stack, "", @progbits

@@ -12,6 +12,19 @@ extern unsigned char afterburner_xen_shared_page[4096];
 extern uint64_t harness_hypercalls;
 extern uint64_t afterburner_xen_syscall_target;
 void harness_syscall_entry(uint64_t *xenFrame, uint64_t *seen);
+int harness_sync_keeps_registers();
+void afterburner_xen_sync_ring0_stack();
+
+// descriptors.cpp's stack_switch, recorded (clobbering what a C++ function may).
+uint64_t harness_switched_stack = 0;
+unsigned harness_switches = 0;
+void afterburner_xen_switch_ring0_stack(uint64_t stack) {
+  harness_switched_stack = stack;
+  ++harness_switches;
+  afterburner_xen_ring0_stack = stack;
+  asm volatile("xorl %%ecx, %%ecx; xorl %%edx, %%edx; xorl %%r8d, %%r8d; xorl %%r11d, %%r11d" ::
+                   : "rcx", "rdx", "r8", "r11");
+}
 }
 
 using namespace afterburner::xen;
@@ -125,4 +138,30 @@ TEST(UserMode, OnlyUserSlotsOutsideXensReachRing3) {
   EXPECT_FALSE(userSlotAllowed(0, 1));
   EXPECT_FALSE(userSlotAllowed(Table | Present | User, 256)); // Xen's
   EXPECT_FALSE(userSlotAllowed(Table | Present | User, 271));
+}
+
+TEST(UserMode, ReturnsToRing3FollowTheTaskStateRsp0) {
+  uint64_t rsp0 = 0;
+  afterburner_xen_tss_rsp0 = 0; // no TSS yet
+  afterburner_xen_ring0_stack = 0;
+  harness_switches = 0;
+  afterburner_xen_sync_ring0_stack();
+  EXPECT_EQ(harness_switches, 0u);
+  afterburner_xen_tss_rsp0 = (uint64_t)&rsp0; // a TSS with rsp0 = 0: nothing to name
+  afterburner_xen_sync_ring0_stack();
+  EXPECT_EQ(harness_switches, 0u);
+  rsp0 = 0x7000;
+  afterburner_xen_sync_ring0_stack();
+  EXPECT_EQ(harness_switches, 1u);
+  EXPECT_EQ(harness_switched_stack, 0x7000u);
+  afterburner_xen_sync_ring0_stack(); // unchanged: no hypercall
+  EXPECT_EQ(harness_switches, 1u);
+  rsp0 = 0x9000; // the kernel switched threads with a plain store
+  EXPECT_EQ(harness_sync_keeps_registers(), 1);
+  EXPECT_EQ(harness_switches, 2u);
+  EXPECT_EQ(harness_switched_stack, 0x9000u);
+  EXPECT_EQ(harness_sync_keeps_registers(), 1); // the fast path keeps them too
+  EXPECT_EQ(harness_switches, 2u);
+  afterburner_xen_tss_rsp0 = 0;
+  afterburner_xen_ring0_stack = 0;
 }

@@ -41,6 +41,52 @@ harness_lstar:
   popq %rbx
   ret
 
+/*
+ * int harness_sync_keeps_registers(void): loads a pattern into every register the ring-0
+ * stack check must keep, runs it, returns 1 when all still hold their pattern.
+ */
+  .globl harness_sync_keeps_registers
+harness_sync_keeps_registers:
+  pushq %rbx
+  movq $0x1111, %rax
+  movq $0x2222, %rbx
+  movq $0x3333, %rcx
+  movq $0x4444, %rdx
+  movq $0x5555, %rsi
+  movq $0x6666, %rdi
+  movq $0x8888, %r8
+  movq $0x9999, %r9
+  movq $0xaaaa, %r10
+  movq $0xbbbb, %r11
+  call afterburner_xen_sync_ring0_stack
+  cmpq $0x1111, %rax
+  jne 1f
+  cmpq $0x2222, %rbx
+  jne 1f
+  cmpq $0x3333, %rcx
+  jne 1f
+  cmpq $0x4444, %rdx
+  jne 1f
+  cmpq $0x5555, %rsi
+  jne 1f
+  cmpq $0x6666, %rdi
+  jne 1f
+  cmpq $0x8888, %r8
+  jne 1f
+  cmpq $0x9999, %r9
+  jne 1f
+  cmpq $0xaaaa, %r10
+  jne 1f
+  cmpq $0xbbbb, %r11
+  jne 1f
+  movl $1, %eax
+  popq %rbx
+  ret
+1:
+  xorl %eax, %eax
+  popq %rbx
+  ret
+
   .bss
   .balign 8
 harness_saved_stack:
