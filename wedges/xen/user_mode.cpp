@@ -5,12 +5,13 @@
 // (Xen 4.17, pv/iret.c: a domain without one is crashed), every entry from user mode
 // (trap, event, SYSCALL) switches back and lands on the stack stack_switch named (the
 // TSS rsp0, descriptors.cpp). What the kernel's own code does becomes:
-//   iretq to RPL 3      -> HYPERVISOR_iret (irq_x86_64.S, afterburner_xen_iret_entry)
+//   iretq to RPL 3      -> HYPERVISOR_iret (afterburner_xen_iret_to_user, user_x86_64.S)
 //   sysretq             -> HYPERVISOR_iret with VGCF_in_syscall (afterburner_xen_sysret_entry)
+//   both first compare the TSS's rsp0 with Xen's ring-0 stack (stack_switch on a change)
 //   wrmsr LSTAR         -> CALLBACKTYPE_syscall, whose entry (user_x86_64.S) turns Xen's
 //                          frame into SYSCALL's register state and jumps to the LSTAR value
 //   wrmsr SFMASK        -> whether that entry unmasks events (SFMASK without IF)
-// The user page table (given at the kernel's first ltr with a ring-0 stack) is the
+// The user page table (given with the first ring-0 stack, descriptors.cpp) is the
 // wedge's own top-level table. It starts empty (Xen adds its own slots when it validates
 // it) and gets, on a user-mode page fault, the slot of the faulting address if the
 // kernel's own PML4 marks that slot user-accessible: the slot then points at the same
