@@ -4,6 +4,7 @@
  * returns with iretq. Every stub is 16 bytes apart, so the IDT code computes stub
  * addresses as kernel_interrupt_stubs + 16 * vector.
  */
+#include "interrupt_frame.inc"
 
   .text
   .balign 16
@@ -20,43 +21,8 @@ kernel_interrupt_stubs:
   jmp interrupt_common
   .endr
 
-/* Stack on entry: vector, error code, then the CPU's rip, cs, rflags, rsp, ss. The 15
- * pushes below keep %rsp 16-byte aligned for the call (the CPU aligned it on entry). */
+/* Stack on entry: vector, error code, then the CPU's rip, cs, rflags, rsp, ss. */
 interrupt_common:
-  pushq %rax
-  pushq %rbx
-  pushq %rcx
-  pushq %rdx
-  pushq %rsi
-  pushq %rdi
-  pushq %rbp
-  pushq %r8
-  pushq %r9
-  pushq %r10
-  pushq %r11
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
-  movq %rsp, %rdi
-  cld
-  call kernel_interrupt
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %r11
-  popq %r10
-  popq %r9
-  popq %r8
-  popq %rbp
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %rcx
-  popq %rbx
-  popq %rax
-  addq $16, %rsp
-  iretq
+  CALL_WITH_INTERRUPT_FRAME kernel_interrupt
 
   .section .note.GNU-stack, "", @progbits

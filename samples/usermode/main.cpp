@@ -13,6 +13,7 @@
 // On every platform the same ELF: under Xen PV the wedge turns the ring transitions into
 // Xen's (wedges/xen/README.md, "User mode").
 #include "../common/cpu.h"
+#include "../common/descriptors.h"
 #include "../common/kernel.h"
 
 using namespace kernel;
@@ -51,31 +52,6 @@ constexpr uintptr_t UserCode = UserBase;
 constexpr uintptr_t UserStack = UserBase + 0x1000;
 constexpr uint64_t PagePresent = 1u << 0, PageWritable = 1u << 1, PageUser = 1u << 2;
 constexpr unsigned Entries = 512;
-
-struct __attribute__((packed)) TaskState {
-  uint32_t reserved0;
-  uint64_t stackPointers[3];
-  uint64_t reserved1;
-  uint64_t interruptStacks[7];
-  uint64_t reserved2;
-  uint16_t reserved3;
-  uint16_t ioMapBase;
-};
-
-struct __attribute__((packed)) TablePointer {
-  uint16_t limit;
-  uint64_t base;
-};
-
-struct __attribute__((packed)) GateDescriptor {
-  uint16_t offsetLow;
-  uint16_t selector;
-  uint8_t interruptStack;
-  uint8_t typeAttributes;
-  uint16_t offsetMiddle;
-  uint32_t offsetHigh;
-  uint32_t reserved;
-};
 
 } // namespace
 
@@ -149,17 +125,6 @@ bool onKernelStack(const void *address) {
          (const uint8_t *)address < stack + sizeof kernelStacks[0];
 }
 
-uint64_t segmentDescriptor(bool code, unsigned privilege, bool longMode) {
-  uint64_t access = (code ? 0x9aull : 0x92ull) | uint64_t(privilege) << 5;
-  uint64_t flags = longMode ? 0xa : 0xc; // G + L, or G + D/B
-  return 0xffffull | access << 40 | 0xfull << 48 | flags << 52;
-}
-
-uint64_t tssDescriptorLow(uint64_t base, uint32_t limit) {
-  return (limit & 0xffffu) | (base & 0xffffffu) << 16 | 0x89ull << 40 |
-         (uint64_t)((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
-}
-
 // Kernel code and data stay at the selectors the kernel's gates and handlers use.
 void loadDescriptors() {
   usermode_task_state.stackPointers[0] = stackTop(0);
@@ -173,21 +138,7 @@ void loadDescriptors() {
   gdt[5] = segmentDescriptor(true, 3, true);
   gdt[6] = tssDescriptorLow((uint64_t)&usermode_task_state, sizeof(TaskState) - 1);
   gdt[7] = (uint64_t)&usermode_task_state >> 32;
-  TablePointer pointer{sizeof gdt - 1, (uint64_t)gdt};
-  asm volatile("lgdt %0" ::"m"(pointer) : "memory");
-  asm volatile("pushq %[code]\n\t"
-               "leaq 1f(%%rip), %%rax\n\t"
-               "pushq %%rax\n\t"
-               "lretq\n"
-               "1:\n\t"
-               "movl %[data], %%eax\n\t"
-               "movl %%eax, %%ds\n\t"
-               "movl %%eax, %%es\n\t"
-               "movl %%eax, %%ss\n\t"
-               :
-               : [code] "i"(SelectorKernelCode), [data] "i"(SelectorKernelData)
-               : "rax", "memory");
-  asm volatile("ltr %0" ::"r"(SelectorTss) : "memory");
+  loadGlobalDescriptors(gdt, sizeof gdt, SelectorKernelCode, SelectorKernelData, SelectorTss);
 }
 
 uint64_t gateHandler(const GateDescriptor &gate) {

@@ -14,6 +14,8 @@
  *
  * The selectors and the system call numbers are main.cpp's.
  */
+#include "../common/interrupt_frame.inc"
+
 #define TSS_RSP0 usermode_task_state + 4
 #define USER_CODE 0x2b
 #define USER_DATA 0x23
@@ -152,41 +154,7 @@ fault_common:
   jmp *usermode_kernel_general_protection(%rip)
 
 exception_common:
-  pushq %rax
-  pushq %rbx
-  pushq %rcx
-  pushq %rdx
-  pushq %rsi
-  pushq %rdi
-  pushq %rbp
-  pushq %r8
-  pushq %r9
-  pushq %r10
-  pushq %r11
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
-  movq %rsp, %rdi
-  cld
-  call usermode_exception
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %r11
-  popq %r10
-  popq %r9
-  popq %r8
-  popq %rbp
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %rcx
-  popq %rbx
-  popq %rax
-  addq $16, %rsp
-  iretq
+  CALL_WITH_INTERRUPT_FRAME usermode_exception
 
 /*
  * The user program: one page, position independent (it runs at UserBase, an alias of
