@@ -117,15 +117,32 @@ bool relocateInline(const afterburner_inline_code &inlineCode, uintptr_t templat
   return true;
 }
 
+// A site of another operand size than the inline code's: CALL or, for an op that does
+// not return, JUMP to the code's other-width entry (wedge_abi.h, INLINE).
+SiteAction planOtherWidth(const PatchOptions &options, const afterburner_inline_code &inlineCode,
+                          const afterburner_site &record, uintptr_t site, uintptr_t recordAddress,
+                          uint8_t *code, Diagnostics &diagnostics) {
+  const OpInfo *info = opInfo(record.op);
+  const void *entry = inlineCode.other_width_entry;
+  if (!entry)
+    entry = options.wedge->unimplemented;
+  if (inlineCode.other_width_entry && info && info->flow == AFTERBURNER_FLOW_NO_RETURN)
+    return planJump(record, site, reinterpret_cast<uintptr_t>(entry), code, diagnostics);
+  return planCall(record, site, recordAddress, reinterpret_cast<uintptr_t>(entry), code,
+                  diagnostics);
+}
+
 // Out of line: inlined, its frame would make every CALL-form site pay for it.
 [[gnu::noinline]] SiteAction planInline(const PatchOptions &options, const afterburner_site &record,
-                                        uintptr_t site, uintptr_t target, uint8_t *code,
-                                        Diagnostics &diagnostics) {
+                                        uintptr_t site, uintptr_t recordAddress, uintptr_t target,
+                                        uint8_t *code, Diagnostics &diagnostics) {
   afterburner_inline_code inlineCode;
   if (!readImage(options.map, target, &inlineCode, sizeof inlineCode)) {
     reportFailure(diagnostics, record, site, "inline code descriptor is missing");
     return SiteAction::Failed;
   }
+  if (inlineCode.operand_width && inlineCode.operand_width != record.operand_width)
+    return planOtherWidth(options, inlineCode, record, site, recordAddress, code, diagnostics);
   if (const char *problem = inlineCodeProblem(inlineCode, record)) {
     reportFailure(diagnostics, record, site, problem);
     return SiteAction::Failed;
@@ -156,7 +173,7 @@ SiteAction planEntry(const PatchOptions &options, const afterburner_site &record
   case AFTERBURNER_POLICY_JUMP:
     return planJump(record, site, target, code, diagnostics);
   case AFTERBURNER_POLICY_INLINE:
-    return planInline(options, record, site, target, code, diagnostics);
+    return planInline(options, record, site, recordAddress, target, code, diagnostics);
   default:
     reportFailure(diagnostics, record, site, "the wedge's policy value is unknown");
     return SiteAction::Failed;

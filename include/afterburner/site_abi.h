@@ -253,7 +253,10 @@
  *          sequences (16 bytes; pushf and popf, which must also keep or load
  *          every arithmetic flag exactly, 32 and 48 bytes since generation 2:
  *          inline there, a paravirtual pushf/popf costs no more than a
- *          hand-written port's calls; wedges/xen/README.md measures it).
+ *          hand-written port's calls; wedges/xen/README.md measures it), and
+ *          iret 64 bytes since generation 2 (an inline return to the kernel:
+ *          the interrupt flag from the frame, the pending check, the
+ *          hypervisor's selectors; iret sites are rare, only in entry code).
  *   class  PRIVILEGED: in Popek and Goldberg's sense, it traps (#GP/#UD) when run
  *          outside ring 0 or in a deprivileged guest, so a trap-and-emulate
  *          hypervisor sees it. SENSITIVE: sensitive but UNPRIVILEGED: it reads
@@ -290,6 +293,7 @@
 #define AFTERBURNER_SITE_SIZE_IF 16    /* room for inline interrupt-flag code */
 #define AFTERBURNER_SITE_SIZE_PUSHF 32 /* room for inline pushf with its IF fix-up */
 #define AFTERBURNER_SITE_SIZE_POPF 48  /* room for inline popf loading the flags */
+#define AFTERBURNER_SITE_SIZE_IRET 64  /* room for an inline iretq back to the kernel */
 
 #define AFTERBURNER_P AFTERBURNER_CLASS_PRIVILEGED
 #define AFTERBURNER_S AFTERBURNER_CLASS_SENSITIVE
@@ -381,7 +385,7 @@
   X(invd,            59, AFTERBURNER_C, AFTERBURNER_P, AFTERBURNER_R, AFTERBURNER_MODES_ALL)    \
   /* Returns to another privilege level: iret restores IF/IOPL from the stack image      */     \
   /* (popf's problem) and checks the real CPL. -> width.                                  */     \
-  X(iret,            60, AFTERBURNER_C, AFTERBURNER_S, AFTERBURNER_N, AFTERBURNER_MODES_ALL)    \
+  X(iret,            60, AFTERBURNER_SITE_SIZE_IRET, AFTERBURNER_S, AFTERBURNER_N, AFTERBURNER_MODES_ALL) \
   X(sysret,          61, AFTERBURNER_C, AFTERBURNER_P, AFTERBURNER_N, AFTERBURNER_MODES_NOT16) /* -> width */ \
   X(sysexit,         62, AFTERBURNER_C, AFTERBURNER_P, AFTERBURNER_N, AFTERBURNER_MODES_NOT16) /* -> width */ \
   X(swapgs,          63, AFTERBURNER_C, AFTERBURNER_P, AFTERBURNER_R, AFTERBURNER_MODE_64)      \
@@ -533,6 +537,8 @@ AFTERBURNER_STATIC_ASSERT(AFTERBURNER_SITE_SIZE_CALL <= AFTERBURNER_SITE_SIZE_IF
 AFTERBURNER_STATIC_ASSERT(AFTERBURNER_SITE_SIZE_IF <= AFTERBURNER_SITE_SIZE_PUSHF &&
                               AFTERBURNER_SITE_SIZE_IF <= AFTERBURNER_SITE_SIZE_POPF,
                           "pushf and popf have at least the interrupt-flag room");
+AFTERBURNER_STATIC_ASSERT(AFTERBURNER_SITE_SIZE_CALL <= AFTERBURNER_SITE_SIZE_IRET,
+                          "iret has at least the call form's room");
 AFTERBURNER_STATIC_ASSERT(AFTERBURNER_OP_COUNT == 76, "append ops at the end only");
 
 #else /* __ASSEMBLER__ */

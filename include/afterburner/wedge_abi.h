@@ -47,7 +47,11 @@
  *       bytes moved (they were assembled at `bytes`, so RIP-relative references
  *       and relative branches to code outside the template stay correct), and
  *       fills S + length .. S + L with canonical nops. length <= the op's minimum
- *       site size, which the loader checks.
+ *       site size, which the loader checks. Code written for one operand size
+ *       (an iretq template) names it in `operand_width`: the loader copies it
+ *       only into sites whose record has that width and writes every other site
+ *       of the op as CALL (or, for NO_RETURN ops, JUMP) to `other_width_entry`
+ *       (NULL: the unimplemented entry). operand_width 0: every site.
  *   CALL: `target` is an entry following the site-call convention (section 3).
  *       The loader writes
  *           S + 0:  e8 <rel32>            call target
@@ -101,7 +105,7 @@
 
 #include <afterburner/site_abi.h>
 
-#define AFTERBURNER_WEDGE_ABI_VERSION 1
+#define AFTERBURNER_WEDGE_ABI_VERSION 2
 
 /* Bytes of stack an entry may use below its return-address slot. */
 #define AFTERBURNER_ENTRY_STACK_BYTES 1024
@@ -144,6 +148,11 @@ struct afterburner_inline_code {
   /* Offsets, within bytes, of rel32 fields (RIP-relative displacements, relative
    * branch targets) that point OUTSIDE the template and must follow it. */
   uint8_t relative_offsets[AFTERBURNER_INLINE_RELATIVE_MAX];
+  /* 0, or the only record operand_width the code is for (section 2); since
+   * wedge ABI version 2. */
+  uint8_t operand_width;
+  /* The CALL/JUMP entry for the op's sites of any other width, or NULL. */
+  const void *other_width_entry;
 };
 
 /* One op's implementation. A zero-filled entry is UNIMPLEMENTED. */

@@ -191,14 +191,73 @@ TEST(Patcher, JumpPolicyWritesAJumpForNoReturnOps) {
   TestImage image;
   TestWedge wedge(image);
   wedge.set(AFTERBURNER_OP_iret, AFTERBURNER_POLICY_JUMP, wedge.entry);
-  const uintptr_t site = image.addSite(AFTERBURNER_OP_iret, {0x48, 0xcf}, 12);
+  const uintptr_t site =
+      image.addSite(AFTERBURNER_OP_iret, {0x48, 0xcf}, AFTERBURNER_SITE_SIZE_IRET);
   auto result = patch(image, &wedge.wedge);
   EXPECT_EQ(result->counts.patched, 1u);
-  const auto bytes = image.read(site, 12);
+  const auto bytes = image.read(site, AFTERBURNER_SITE_SIZE_IRET);
   EXPECT_EQ(bytes[0], AFTERBURNER_JUMP_OPCODE);
   EXPECT_EQ(site + 5 + load32(bytes, 1), wedge.entry);
-  const auto padding = testing::canonicalNops(7);
+  const auto padding = testing::canonicalNops(AFTERBURNER_SITE_SIZE_IRET - 5);
   EXPECT_TRUE(std::equal(padding.begin(), padding.end(), bytes.begin() + 5));
+}
+
+// An inline descriptor for one operand width, as the Xen wedge's iretq code.
+uintptr_t placeWidthInline(TestImage &image, const std::vector<uint8_t> &code, uint8_t width,
+                           uintptr_t otherWidthEntry) {
+  afterburner_inline_code descriptor = {};
+  descriptor.bytes = reinterpret_cast<const uint8_t *>(image.placeData(code));
+  descriptor.length = static_cast<uint8_t>(code.size());
+  descriptor.operand_width = width;
+  descriptor.other_width_entry = reinterpret_cast<const void *>(otherWidthEntry);
+  std::vector<uint8_t> descriptorBytes(sizeof descriptor);
+  std::memcpy(descriptorBytes.data(), &descriptor, sizeof descriptor);
+  return image.placeData(descriptorBytes);
+}
+
+uintptr_t addWidthSite(TestImage &image, unsigned op, const std::vector<uint8_t> &instruction,
+                       uint8_t siteLength, uint8_t width) {
+  const uintptr_t site = image.placeSite(instruction, siteLength);
+  afterburner_site record =
+      image.record(op, siteLength, static_cast<uint8_t>(instruction.size()), 64);
+  record.operand_width = width;
+  image.addSitesNote({record}, {site});
+  return site;
+}
+
+// INLINE is fine for an op that does not return (the code never falls through); code for
+// one width goes only to that width's sites, the others jump to the other-width entry.
+TEST(Patcher, InlineIretqCodeGoesToWidth8SitesAndOthersJump) {
+  TestImage image;
+  TestWedge wedge(image);
+  const std::vector<uint8_t> code = {0x48, 0xcf, 0xcc}; // any bytes: copied verbatim
+  wedge.set(AFTERBURNER_OP_iret, AFTERBURNER_POLICY_INLINE,
+            placeWidthInline(image, code, 8, wedge.entry));
+  const uint8_t size = AFTERBURNER_SITE_SIZE_IRET;
+  const uintptr_t iretq = addWidthSite(image, AFTERBURNER_OP_iret, {0x48, 0xcf}, size, 8);
+  const uintptr_t iretl = addWidthSite(image, AFTERBURNER_OP_iret, {0xcf}, size, 4);
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.patched, 2u) << result->diagnostics.text();
+  auto expected = code;
+  const auto padding = testing::canonicalNops(size - code.size());
+  expected.insert(expected.end(), padding.begin(), padding.end());
+  EXPECT_EQ(image.read(iretq, size), expected);
+  const auto bytes = image.read(iretl, size);
+  EXPECT_EQ(bytes[0], AFTERBURNER_JUMP_OPCODE);
+  EXPECT_EQ(iretl + 5 + load32(bytes, 1), wedge.entry);
+}
+
+TEST(Patcher, InlineCodeForOneWidthWithoutOtherEntryCallsUnimplemented) {
+  TestImage image;
+  TestWedge wedge(image);
+  wedge.set(AFTERBURNER_OP_pushf, AFTERBURNER_POLICY_INLINE, placeWidthInline(image, {0x9c}, 8, 0));
+  const uintptr_t pushfw =
+      addWidthSite(image, AFTERBURNER_OP_pushf, {0x66, 0x9c}, AFTERBURNER_SITE_SIZE_PUSHF, 2);
+  auto result = patch(image, &wedge.wedge);
+  EXPECT_EQ(result->counts.patched, 1u) << result->diagnostics.text();
+  const auto bytes = image.read(pushfw, AFTERBURNER_CALL_LENGTH);
+  EXPECT_EQ(bytes[0], AFTERBURNER_CALL_OPCODE);
+  EXPECT_EQ(pushfw + 5 + load32(bytes, 1), wedge.unimplemented);
 }
 
 TEST(Patcher, JumpPolicyForAReturningOpFails) {

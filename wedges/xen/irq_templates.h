@@ -1,5 +1,5 @@
 // irq_templates.h: the inline code the wedge's table names (irq.cpp), and the lengths and
-// rel32 offsets of the pushf and popf code (irq_templates.inc), which irq_x86_64.S checks
+// rel32 offsets of the pushf, popf and iretq code (irq_templates.inc), which irq_x86_64.S checks
 // as it assembles them.
 #pragma once
 
@@ -10,6 +10,10 @@
 #define AFTERBURNER_XEN_POPF_PENDING_REL 22
 #define AFTERBURNER_XEN_POPF_SLOW_REL 30
 #define AFTERBURNER_XEN_POPF_FAST_LENGTH 12 /* the slow path returns past it */
+#define AFTERBURNER_XEN_IRET_LENGTH 51
+#define AFTERBURNER_XEN_IRET_MASK_REL 15
+#define AFTERBURNER_XEN_IRET_PENDING_REL 21
+#define AFTERBURNER_XEN_IRET_FALLBACK_REL 47
 
 #ifndef __ASSEMBLER__
 #include <afterburner/wedge_abi.h>
@@ -20,6 +24,7 @@ extern const afterburner_inline_code CliCode;
 extern const afterburner_inline_code StiCode;
 extern const afterburner_inline_code PushfCode;
 extern const afterburner_inline_code PopfCode;
+extern const afterburner_inline_code IretCode;
 extern const afterburner_inline_code CpuidCode;
 extern const afterburner_inline_code NothingCode;
 

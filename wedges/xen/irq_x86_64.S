@@ -1,6 +1,6 @@
 /*
  * irq_x86_64.S: the wedge's code that must be assembly: the inline templates the loader
- * copies into interrupt-flag and cpuid sites, the flag-preserving entries they call, the
+ * copies into interrupt-flag, iretq and cpuid sites, the flag-preserving entries they call, the
  * iret/far-return entries, Xen's event and failsafe callbacks, the per-vector
  * trap stubs, and the site-call trampoline that turns a C++ handler into a CALL entry.
  *
@@ -74,6 +74,11 @@ afterburner_xen_pushf_template:
   .globl afterburner_xen_popf_template
 afterburner_xen_popf_template:
   AFTERBURNER_XEN_POPF_CODE
+
+/* iretq (the 64-bit form only; irq.cpp): irq_templates.inc. */
+  .globl afterburner_xen_iret_template
+afterburner_xen_iret_template:
+  AFTERBURNER_XEN_IRET_CODE afterburner_xen_iret_entry, FLAT_KERNEL_CS64, FLAT_KERNEL_SS64
 
 /* cpuid through Xen's forced-emulation prefix: Xen applies the PV CPUID policy. */
   .globl afterburner_xen_cpuid_template
@@ -186,7 +191,8 @@ afterburner_xen_far_ret_entry:
   .size afterburner_xen_far_ret_entry, . - afterburner_xen_far_ret_entry
 
 /*
- * iretq (JUMP): (%rsp) = rip, cs, rflags, rsp, ss. A frame whose cs has RPL 0 returns to
+ * iretq (JUMP; also where the inline iretq code goes when it cannot return in place):
+ * (%rsp) = rip, cs, rflags, rsp, ss. A frame whose cs has RPL 0 returns to
  * the kernel: Xen clears the RPL of kernel-mode frames it builds, and the kernel's own
  * selectors have RPL 0. That return stays in the guest: restore the mask from the frame's
  * IF, deliver what is pending, and iretq on Xen's flat ring-3 selectors. Anything else

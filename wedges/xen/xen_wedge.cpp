@@ -119,7 +119,8 @@ constexpr afterburner_wedge makeWedge() {
   ops[AFTERBURNER_OP_pushf] = inlineCode(PushfCode);
   ops[AFTERBURNER_OP_popf] = inlineCode(PopfCode);
   // Returns to another context.
-  ops[AFTERBURNER_OP_iret] = {AFTERBURNER_POLICY_JUMP, afterburner_xen_iret_entry};
+  // iretq to the kernel in place; iretl/iretw and returns to user mode: the iret entry.
+  ops[AFTERBURNER_OP_iret] = inlineCode(IretCode);
   ops[AFTERBURNER_OP_sysret] = {AFTERBURNER_POLICY_JUMP, afterburner_xen_sysret_entry};
   ops[AFTERBURNER_OP_far_ret] = call(afterburner_xen_far_ret_entry);
   // Port I/O: a site's first run picks its entry (flag-free fast paths for COM1 and port

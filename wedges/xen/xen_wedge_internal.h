@@ -19,6 +19,7 @@ extern const uint8_t afterburner_xen_cli_template[];
 extern const uint8_t afterburner_xen_sti_template[];
 extern const uint8_t afterburner_xen_pushf_template[];
 extern const uint8_t afterburner_xen_popf_template[];
+extern const uint8_t afterburner_xen_iret_template[];
 extern const uint8_t afterburner_xen_cpuid_template[];
 extern const uint8_t afterburner_xen_nothing_template[];
 extern const char afterburner_xen_far_ret_entry[];

@@ -25,7 +25,7 @@ asm(".pushsection .rodata.roundtrip_sti, \"a\"\n"
     "roundtrip_interrupts: .byte 0\n"
     ".popsection\n");
 
-constexpr afterburner_inline_code stiInline = {roundtrip_sti_template, 7, 1, {2}};
+constexpr afterburner_inline_code stiInline = {roundtrip_sti_template, 7, 1, {2}, 0, nullptr};
 
 constexpr afterburner_wedge makeRoundTripWedge() {
   return afterburner::common::WedgeBuilder("roundtrip", detectRoundTrip, nullptr)

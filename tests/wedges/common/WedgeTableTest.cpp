@@ -18,7 +18,7 @@ AFTERBURNER_SITE_HANDLER(tableCliEntry, frame, site) {
   frame->rax = 1;
 }
 
-const afterburner_inline_code stiInline = {nullptr, 1, 0, {}};
+const afterburner_inline_code stiInline = {nullptr, 1, 0, {}, 0, nullptr};
 
 constexpr afterburner_wedge makeTestWedge() {
   return afterburner::common::WedgeBuilder("common", detectTest, initTest)

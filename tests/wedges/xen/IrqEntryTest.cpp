@@ -1,5 +1,5 @@
-// Tests for wedges/xen/irq_x86_64.S and irq_templates.inc: the pushf and popf inline code,
-// the sti pending check and the far-return entry, run on the host CPU as patched sites
+// Tests for wedges/xen/irq_x86_64.S and irq_templates.inc: the pushf, popf and iretq inline
+// code, the sti pending check and the far-return entry, run on the host CPU as patched sites
 // run them.
 #include "flag_merge.h"
 #include "irq_templates.h"
@@ -16,6 +16,10 @@ extern unsigned char afterburner_xen_shared_page[4096];
 extern const uint8_t afterburner_xen_pushf_template[];
 extern const uint8_t afterburner_xen_popf_template[];
 extern const uint8_t afterburner_xen_popf_slow[];
+extern const uint8_t afterburner_xen_iret_template[];
+extern const uint8_t afterburner_xen_iret_entry[];
+extern uint64_t harness_iret_frame[5];
+int harness_iret(uint64_t cs, uint64_t flags);
 extern uint64_t harness_hypercalls;
 uint64_t harness_pushf(uint64_t flags);
 uint64_t harness_popf(uint64_t image);
@@ -147,6 +151,63 @@ TEST(IrqEntry, TemplateRelativeFieldsAreTheOnesListed) {
             afterburner_xen_popf_slow);
   EXPECT_LE(AFTERBURNER_XEN_PUSHF_LENGTH, AFTERBURNER_SITE_SIZE_PUSHF);
   EXPECT_LE(AFTERBURNER_XEN_POPF_LENGTH, AFTERBURNER_SITE_SIZE_POPF);
+}
+
+constexpr uint64_t KernelCs = 0xe030; // Xen's FLAT_KERNEL_CS64 with the RPL it clears
+constexpr uint64_t UserCs = 0xe033;   // FLAT_USER_CS64: RPL 3
+constexpr int ReturnedInPlace = 1;
+constexpr int WentToTheEntry = 2;
+
+TEST(IrqEntry, IretToTheKernelWithIfSetUnmasksAndReturnsInPlace) {
+  mask() = 1;
+  pending() = 0;
+  const uint64_t before = harness_hypercalls;
+  EXPECT_EQ(harness_iret(KernelCs, Reserved | FlagInterrupt), ReturnedInPlace);
+  EXPECT_EQ(mask(), 0);
+  EXPECT_EQ(harness_hypercalls, before);
+}
+
+TEST(IrqEntry, IretToTheKernelWithIfClearMasksAndReturnsInPlace) {
+  mask() = 0;
+  pending() = 0;
+  EXPECT_EQ(harness_iret(KernelCs, Reserved | 0x85), ReturnedInPlace);
+  EXPECT_EQ(mask(), 1);
+  pending() = 1; // masked: nothing to deliver, but the entry decides that
+  mask() = 0;
+  EXPECT_EQ(harness_iret(KernelCs, Reserved), WentToTheEntry);
+  EXPECT_EQ(mask(), 1);
+  pending() = 0;
+}
+
+TEST(IrqEntry, IretWithAnEventPendingUnmasksFirstThenGoesToTheEntry) {
+  mask() = 1;
+  pending() = 1;
+  EXPECT_EQ(harness_iret(KernelCs, Reserved | FlagInterrupt), WentToTheEntry);
+  EXPECT_EQ(mask(), 0); // unmasked before the check: an event in between is Xen's to deliver
+  EXPECT_EQ(harness_iret_frame[1], KernelCs); // the entry gets the frame untouched
+  EXPECT_EQ(harness_iret_frame[2], Reserved | FlagInterrupt);
+  pending() = 0;
+}
+
+TEST(IrqEntry, IretToUserModeGoesToTheEntryUntouched) {
+  for (uint64_t flags : {Reserved | FlagInterrupt, Reserved}) {
+    mask() = 1;
+    pending() = 0;
+    EXPECT_EQ(harness_iret(UserCs, flags), WentToTheEntry);
+    EXPECT_EQ(mask(), 1); // HYPERVISOR_iret sets it from the frame
+    EXPECT_EQ(harness_iret_frame[1], UserCs);
+    EXPECT_EQ(harness_iret_frame[2], flags);
+    EXPECT_EQ(harness_iret_frame[4], 0u); // ss as the kernel left it
+  }
+}
+
+TEST(IrqEntry, IretTemplateFitsAndPointsAtMaskPendingAndEntry) {
+  EXPECT_EQ(relativeTarget(afterburner_xen_iret_template, AFTERBURNER_XEN_IRET_MASK_REL), &mask());
+  EXPECT_EQ(relativeTarget(afterburner_xen_iret_template, AFTERBURNER_XEN_IRET_PENDING_REL, 1),
+            &pending()); // cmpb $0
+  EXPECT_EQ(relativeTarget(afterburner_xen_iret_template, AFTERBURNER_XEN_IRET_FALLBACK_REL),
+            afterburner_xen_iret_entry);
+  EXPECT_LE(AFTERBURNER_XEN_IRET_LENGTH, AFTERBURNER_SITE_SIZE_IRET);
 }
 
 TEST(IrqEntry, PopfThatUnmasksForcesThePendingUpcall) {

@@ -17,6 +17,9 @@ afterburner_xen_shared_page:
   .globl harness_hypercalls
 harness_hypercalls:
   .quad 0
+  .globl harness_iret_frame
+harness_iret_frame:
+  .skip 5 * 8
 
 /* A hypercall page whose every stub counts the call (rax = number) and returns. */
   .text
@@ -62,6 +65,41 @@ harness_popf_rax:
   AFTERBURNER_XEN_POPF_CODE
   pushq $0x202
   popfq
+  ret
+
+/*
+ * int harness_iret(uint64_t cs, uint64_t rflags): builds a 64-bit iret frame with that cs
+ * and rflags image returning to label 1 on this stack and runs the iret site's code (the
+ * template's own macro, in place) with the host's user selectors (0x33, 0x2b) standing in
+ * for Xen's flat ones, since this process runs in ring 3 too. Returns 1 when the code
+ * returned in place with iretq, 2 when it jumped to the fallback entry; harness_iret_frame
+ * then holds the five words the fallback found on the stack.
+ */
+  .globl harness_iret
+harness_iret:
+  pushq %rbx
+  movq %rsp, %rbx
+  pushq $0                       /* ss: the code stores the host's */
+  pushq %rbx                     /* rsp */
+  pushq %rsi                     /* rflags */
+  pushq %rdi                     /* cs */
+  leaq 1f(%rip), %rax
+  pushq %rax                     /* rip */
+  AFTERBURNER_XEN_IRET_CODE harness_iret_fallback, 0x33, 0x2b
+1:
+  movl $1, %eax
+  jmp 2f
+harness_iret_fallback:
+  leaq harness_iret_frame(%rip), %rdi
+  movq %rsp, %rsi
+  movl $5, %ecx
+  rep movsq
+  movq %rbx, %rsp
+  movl $2, %eax
+2:
+  pushq $0x202                   /* the C++ caller's flags: DF clear */
+  popfq
+  popq %rbx
   ret
 
 /* uint64_t harness_sti(uint64_t flags): loads flags, runs the sti template's code, returns
