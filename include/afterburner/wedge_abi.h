@@ -47,7 +47,8 @@
  *       bytes moved (they were assembled at `bytes`, so RIP-relative references
  *       and relative branches to code outside the template stay correct), and
  *       fills S + length .. S + L with canonical nops. length <= the op's minimum
- *       site size, which the loader checks. Code written for one operand size
+ *       site size, which the loader checks. Any op may be INLINE: code for a
+ *       NO_RETURN op (iret) simply never falls through. Code for one operand size
  *       (an iretq template) names it in `operand_width`: the loader copies it
  *       only into sites whose record has that width and writes every other site
  *       of the op as CALL (or, for NO_RETURN ops, JUMP) to `other_width_entry`
