@@ -28,6 +28,7 @@
  * 16(%rsp) = R (wedge_abi.h section 3); rdx and rax are the instruction's operands.
  */
 #include "io_layout.h"
+#include "registers.inc"
 
 #define UART afterburner_xen_uart
 #define CONSOLE afterburner_xen_console
@@ -58,26 +59,12 @@
 .macro SAVE_CALLER_SAVED
   pushfq
   pushq %rax
-  pushq %rcx
-  pushq %rdx
-  pushq %rsi
-  pushq %rdi
-  pushq %r8
-  pushq %r9
-  pushq %r10
-  pushq %r11
+  PUSH_CALLER_SAVED_BUT_RAX
   cld
 .endm
 
 .macro RESTORE_CALLER_SAVED
-  popq %r11
-  popq %r10
-  popq %r9
-  popq %r8
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %rcx
+  POP_CALLER_SAVED_BUT_RAX
   movq 8(%rsp), %rax             /* the flags */
   RESTORE_FLAGS_FROM_RAX
   popq %rax

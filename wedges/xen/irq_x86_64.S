@@ -16,6 +16,7 @@
 #define PENDING afterburner_xen_shared_page
 #define MASK afterburner_xen_shared_page + 1
 #include "irq_templates.inc"
+#include "registers.inc"
 
 /*
  * LOAD_ARITHMETIC_FLAGS: loads DF, OF, SF, ZF, AF, PF and CF from %rax (clobbering %rax)
@@ -122,25 +123,11 @@ afterburner_xen_sti_check:
 afterburner_xen_force_upcall:
   pushfq
   pushq %rax
-  pushq %rcx
-  pushq %rdx
-  pushq %rsi
-  pushq %rdi
-  pushq %r8
-  pushq %r9
-  pushq %r10
-  pushq %r11
+  PUSH_CALLER_SAVED_BUT_RAX
   xorl %edi, %edi /* XENVER_version */
   xorl %esi, %esi
   call afterburner_xen_hypercall_page + __HYPERVISOR_xen_version * 32
-  popq %r11
-  popq %r10
-  popq %r9
-  popq %r8
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %rcx
+  POP_CALLER_SAVED_BUT_RAX
   popq %rax
   popfq
   ret
@@ -222,41 +209,6 @@ afterburner_xen_iret_entry:
 
 /* ---- Xen callbacks ------------------------------------------------------------------ */
 
-.macro PUSH_GENERAL
-  pushq %rax
-  pushq %rbx
-  pushq %rcx
-  pushq %rdx
-  pushq %rbp
-  pushq %rsi
-  pushq %rdi
-  pushq %r8
-  pushq %r9
-  pushq %r10
-  pushq %r11
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
-.endm
-
-.macro POP_GENERAL
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %r11
-  popq %r10
-  popq %r9
-  popq %r8
-  popq %rdi
-  popq %rsi
-  popq %rbp
-  popq %rdx
-  popq %rcx
-  popq %rbx
-  popq %rax
-.endm
 
 /*
  * The event upcall (CALLBACKTYPE_event). Xen entered with events masked and pushed rcx

@@ -16,6 +16,7 @@
  * afterburner_xen_sysret_entry (HYPERVISOR_iret with VGCF_in_syscall).
  */
 #include <xen/xen.h>
+#include "registers.inc"
 
 #define PENDING afterburner_xen_shared_page
 #define MASK afterburner_xen_shared_page + 1
@@ -63,14 +64,7 @@ afterburner_xen_sync_ring0_stack:
   popq %rax
   ret
 2:
-  pushq %rcx
-  pushq %rdx
-  pushq %rsi
-  pushq %rdi
-  pushq %r8
-  pushq %r9
-  pushq %r10
-  pushq %r11
+  PUSH_CALLER_SAVED_BUT_RAX
   pushq %rbx
   movq %rsp, %rbx
   andq $-16, %rsp
@@ -79,14 +73,7 @@ afterburner_xen_sync_ring0_stack:
   call afterburner_xen_switch_ring0_stack
   movq %rbx, %rsp
   popq %rbx
-  popq %r11
-  popq %r10
-  popq %r9
-  popq %r8
-  popq %rdi
-  popq %rsi
-  popq %rdx
-  popq %rcx
+  POP_CALLER_SAVED_BUT_RAX
   popq %rax
   ret
   .size afterburner_xen_sync_ring0_stack, . - afterburner_xen_sync_ring0_stack
