@@ -1,5 +1,6 @@
 // Tests for loader/padding.cpp: canonical nops.
 #include "padding.h"
+#include "reference_padding.h"
 
 #include <afterburner/site_abi.h>
 
@@ -25,33 +26,12 @@ TEST(Padding, LongestNopsFirst) {
   EXPECT_TRUE(isCanonicalPadding(bytes, 0, 64));
 }
 
-// The canonical padding of a length, nop by nop as site_abi.h section 5 says: the
-// longest nops first (one-byte nops in 16-bit code).
-std::vector<uint8_t> referencePadding(size_t length, unsigned mode) {
-  static const std::vector<std::vector<uint8_t>> nops = {{},
-                                                         {AFTERBURNER_NOP1},
-                                                         {AFTERBURNER_NOP2},
-                                                         {AFTERBURNER_NOP3},
-                                                         {AFTERBURNER_NOP4},
-                                                         {AFTERBURNER_NOP5},
-                                                         {AFTERBURNER_NOP6},
-                                                         {AFTERBURNER_NOP7},
-                                                         {AFTERBURNER_NOP8},
-                                                         {AFTERBURNER_NOP9}};
-  std::vector<uint8_t> bytes;
-  while (bytes.size() < length) {
-    const size_t size = mode == 16 ? 1 : std::min<size_t>(9, length - bytes.size());
-    bytes.insert(bytes.end(), nops[size].begin(), nops[size].end());
-  }
-  return bytes;
-}
-
 // The word-at-a-time fill and check against the reference at every length a site can
 // have (and past it), at every alignment, with every single byte corrupted.
 TEST(Padding, EveryLengthEveryModeEveryCorruptByte) {
   for (unsigned mode : {16u, 32u, 64u}) {
     for (size_t length = 0; length <= 600; length += length < 300 ? 1 : 37) {
-      const std::vector<uint8_t> expected = referencePadding(length, mode);
+      const std::vector<uint8_t> expected = reference::canonicalPadding(length, mode);
       for (size_t alignment = 0; alignment < 8; alignment += length < 64 ? 1 : 7) {
         std::vector<uint8_t> buffer(length + 16, 0xcc);
         uint8_t *bytes = buffer.data() + alignment;

@@ -1,6 +1,8 @@
 // BenchImage.cpp: see BenchImage.h.
 #include "BenchImage.h"
 
+#include "../reference_padding.h"
+
 #include <afterburner/site_abi.h>
 
 #include <algorithm>
@@ -36,25 +38,11 @@ const std::vector<OpSample> &mix() {
   return samples;
 }
 
-// Canonical padding (site_abi.h section 5), written here rather than with the loader's
-// fillCanonicalNops: the guest-archive bench links no hosted loader code.
+// Canonical padding: the tests' plain reference (the guest-archive bench links no hosted
+// loader code, so not the loader's fillCanonicalNops).
 void fillPadding(uint8_t *bytes, size_t length) {
-  static const std::vector<std::vector<uint8_t>> nops = {{},
-                                                         {AFTERBURNER_NOP1},
-                                                         {AFTERBURNER_NOP2},
-                                                         {AFTERBURNER_NOP3},
-                                                         {AFTERBURNER_NOP4},
-                                                         {AFTERBURNER_NOP5},
-                                                         {AFTERBURNER_NOP6},
-                                                         {AFTERBURNER_NOP7},
-                                                         {AFTERBURNER_NOP8},
-                                                         {AFTERBURNER_NOP9}};
-  while (length > 0) {
-    const size_t size = std::min<size_t>(length, AFTERBURNER_NOP_MAX);
-    std::memcpy(bytes, nops[size].data(), size);
-    bytes += size;
-    length -= size;
-  }
+  const std::vector<uint8_t> padding = reference::canonicalPadding(length, 64);
+  std::memcpy(bytes, padding.data(), padding.size());
 }
 
 // The op's minimum site size (site_abi.h's X-macro): a sample's site is never shorter.
