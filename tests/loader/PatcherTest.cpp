@@ -51,17 +51,13 @@ struct Patched {
 };
 
 // The image's valid sites, collected as the loader collects them.
-std::unique_ptr<Patched> collect(TestImage &image) {
+std::unique_ptr<Patched> collect(TestImage &image, bool acceptPrepatched = false) {
   auto result = std::make_unique<Patched>();
   result->table.entries = result->entries.data();
   result->table.capacity = result->entries.size();
   const NoteStream stream = image.notes();
-  SiteTableInput input;
-  input.map = image.map();
-  input.text = image.text();
-  input.streams = &stream;
-  input.streamCount = 1;
-  collectSites(input, result->table, result->diagnostics);
+  collectSites(testing::siteTableInput(image, stream, acceptPrepatched), result->table,
+               result->diagnostics);
   return result;
 }
 
@@ -491,26 +487,16 @@ TEST(Patcher, CountsWithoutWritesFollowTheTable) {
   wedge.setAll(AFTERBURNER_POLICY_CALL, wedge.entry);
   for (const afterburner_wedge *selected : {static_cast<const afterburner_wedge *>(nullptr),
                                             static_cast<const afterburner_wedge *>(&wedge.wedge)}) {
-    Patched result;
-    result.table.entries = result.entries.data();
-    result.table.capacity = result.entries.size();
-    const NoteStream stream = image.notes();
-    SiteTableInput input;
-    input.map = image.map();
-    input.text = image.text();
-    input.streams = &stream;
-    input.streamCount = 1;
-    input.acceptPrepatched = true;
-    collectSites(input, result.table, result.diagnostics);
+    auto result = collect(image, /*acceptPrepatched=*/true);
     PatchOptions options = optionsFor(image, selected);
     options.writeSites = false;
     testing::resetTextWriteLog();
-    patchSites(options, result.table, result.counts, result.diagnostics);
-    EXPECT_EQ(result.table.rejected, 2u);
-    EXPECT_EQ(result.counts.patched, 1u);
-    EXPECT_EQ(result.counts.native, 2u);
-    EXPECT_EQ(result.counts.opSites[AFTERBURNER_OP_cli], 2u);
-    EXPECT_EQ(result.counts.opSites[AFTERBURNER_OP_hlt], 1u);
+    patchSites(options, result->table, result->counts, result->diagnostics);
+    EXPECT_EQ(result->table.rejected, 2u);
+    EXPECT_EQ(result->counts.patched, 1u);
+    EXPECT_EQ(result->counts.native, 2u);
+    EXPECT_EQ(result->counts.opSites[AFTERBURNER_OP_cli], 2u);
+    EXPECT_EQ(result->counts.opSites[AFTERBURNER_OP_hlt], 1u);
     EXPECT_TRUE(testing::textWriteLog().writes.empty());
   }
 }

@@ -27,13 +27,8 @@ std::unique_ptr<Collected> collect(const TestImage &image, bool acceptPrepatched
   result->table.entries = result->entries.data();
   result->table.capacity = capacity;
   const NoteStream stream = image.notes();
-  SiteTableInput input;
-  input.map = image.map();
-  input.text = image.text();
-  input.streams = &stream;
-  input.streamCount = 1;
-  input.acceptPrepatched = acceptPrepatched;
-  collectSites(input, result->table, result->diagnostics);
+  collectSites(testing::siteTableInput(image, stream, acceptPrepatched), result->table,
+               result->diagnostics);
   return result;
 }
 

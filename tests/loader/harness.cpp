@@ -336,4 +336,15 @@ uint8_t sampleSiteLength(unsigned op) {
   return info && info->minimumSize > 16 ? info->minimumSize : 16;
 }
 
+SiteTableInput siteTableInput(const TestImage &image, const NoteStream &stream,
+                              bool acceptPrepatched) {
+  SiteTableInput input;
+  input.map = image.map();
+  input.text = image.text();
+  input.streams = &stream;
+  input.streamCount = 1;
+  input.acceptPrepatched = acceptPrepatched;
+  return input;
+}
+
 } // namespace afterburner::loader::testing

@@ -101,4 +101,9 @@ unsigned sampleMode(unsigned op);
 // for cli/sti, 32/48 for pushf/popf), never below 16.
 uint8_t sampleSiteLength(unsigned op);
 
+// What collectSites reads for image's one note stream, as the guest passes it; stream
+// (image.notes()) must outlive the result.
+SiteTableInput siteTableInput(const TestImage &image, const NoteStream &stream,
+                              bool acceptPrepatched = false);
+
 } // namespace afterburner::loader::testing
