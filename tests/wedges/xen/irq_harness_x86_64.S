@@ -114,16 +114,19 @@ harness_sti:
   popq %rax
   ret
 
-/* uint64_t harness_site_cpu(uint64_t flags, uint64_t *rax): a CALL-form site to the
- * generic trampoline with flags loaded; returns the flags after it and stores its rax. */
-  .globl harness_site_cpu
-harness_site_cpu:
+/* SITE_CALL_HARNESS name, entry, eax, edx: uint64_t name(uint64_t flags, uint64_t *rax):
+ * a CALL-form site to entry with flags loaded and eax, edx set; returns the flags after
+ * it and stores its rax. */
+.macro SITE_CALL_HARNESS name, entry, eax, edx
+  .globl \name
+\name:
   pushq %rbx
   movq %rsi, %rbx
   pushq %rdi
   popfq
-  movl $7, %eax
-  call afterburner_xen_site_cpu
+  movl $\eax, %eax
+  movl $\edx, %edx
+  call \entry
   .byte 0x0f, 0x1f, 0x80
   .long 0
   movq %rax, (%rbx)
@@ -132,26 +135,12 @@ harness_site_cpu:
   cld
   popq %rbx
   ret
+.endm
 
-/* uint64_t harness_site_port_io(uint64_t flags, uint64_t *rax): the same through the lean
- * port I/O entry, with rdx = 0x3fd. */
-  .globl harness_site_port_io
-harness_site_port_io:
-  pushq %rbx
-  movq %rsi, %rbx
-  pushq %rdi
-  popfq
-  movl $0x12345678, %eax
-  movl $0x3fd, %edx
-  call afterburner_xen_site_port_io
-  .byte 0x0f, 0x1f, 0x80
-  .long 0
-  movq %rax, (%rbx)
-  pushfq
-  popq %rax
-  cld
-  popq %rbx
-  ret
+/* The generic site-call trampoline: the test handler multiplies rax by 6. */
+  SITE_CALL_HARNESS harness_site_cpu, afterburner_xen_site_cpu, 7, 0
+/* The lean port I/O entry, reading COM1's LSR (0x3fd). */
+  SITE_CALL_HARNESS harness_site_port_io, afterburner_xen_site_port_io, 0x12345678, 0x3fd
 
 /* int harness_far_ret(void): lretq in CALL form to a label; 1 when it lands there with
  * the stack balanced. */
